@@ -1,0 +1,94 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** The project's git repository, through simple-git. */
+export class GitRepository {
+  private constructor(
+    private readonly git: SimpleGit,
+    readonly root: string,
+  ) {}
+
+  /** The repository holding dir, or null when dir is not inside one. */
+  static async open(dir: string): Promise<GitRepository | null> {
+    const git = simpleGit({ baseDir: dir });
+    try {
+      if (!(await git.checkIsRepo())) return null;
+      const root = (await git.revparse(['--show-toplevel'])).trim();
+      return new GitRepository(simpleGit({ baseDir: root }), root);
+    } catch {
+      return null;
+    }
+  }
+
+  static async init(dir: string): Promise<GitRepository> {
+    const git = simpleGit({ baseDir: dir });
+    await git.init(['--initial-branch=main']);
+    return new GitRepository(git, dir);
+  }
+
+  /** The commit HEAD points at, or null in a repository without commits. */
+  async headSha(): Promise<string | null> {
+    try {
+      return (await this.git.revparse(['--verify', '--quiet', 'HEAD^{commit}'])).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Changed, staged or untracked files (ignored files do not count). */
+  async uncommittedFiles(): Promise<string[]> {
+    const status = await this.git.status();
+    return status.files.map((file) => file.path);
+  }
+
+  async tagExists(name: string): Promise<boolean> {
+    const output = await this.git.raw(['tag', '--list', name]);
+    return output.trim() !== '';
+  }
+
+  async tagNames(pattern: string): Promise<Set<string>> {
+    const output = await this.git.raw(['tag', '--list', pattern]);
+    return new Set(output.split('\n').map((line) => line.trim()).filter(Boolean));
+  }
+
+  /** Creates an annotated tag; `tagger` signs it when git has no identity configured. */
+  async createAnnotatedTag(name: string, message: string, sha: string, tagger: string): Promise<void> {
+    const args = ['tag', '--annotate', name, '--message', message, sha];
+    if (await this.identity()) {
+      await this.git.raw(args);
+      return;
+    }
+    const match = /^(.*?)\s*<([^>]+)>$/.exec(tagger);
+    const email = match ? match[2]! : tagger.includes('@') ? tagger : `${tagger}@localhost`;
+    await this.git.raw(['-c', `user.name=${match ? match[1] || email : tagger}`, '-c', `user.email=${email}`, ...args]);
+  }
+
+  /** `Name <email>` from git config, or null when unset. */
+  async identity(): Promise<string | null> {
+    const read = async (key: string) => {
+      try {
+        return (await this.git.raw(['config', '--get', key])).trim() || null;
+      } catch {
+        return null;
+      }
+    };
+    const [name, email] = await Promise.all([read('user.name'), read('user.email')]);
+    if (!name && !email) return null;
+    return email ? `${name ?? email} <${email}>` : name;
+  }
+
+  /** True when git ignores the path (relative to the repository root or absolute). */
+  async isIgnored(path: string): Promise<boolean> {
+    const ignored = await this.git.checkIgnore([path]);
+    return ignored.length > 0;
+  }
+
+  async setLocalConfig(key: string, value: string): Promise<void> {
+    await this.git.addConfig(key, value, false, 'local');
+  }
+
+  async commitAll(message: string): Promise<string> {
+    await this.git.add(['--all']);
+    const result = await this.git.commit(message);
+    return result.commit;
+  }
+}

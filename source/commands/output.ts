@@ -1,0 +1,117 @@
+import { deploymentRecord, durationMs, type Deployment } from '../domain/deployment.js';
+import { formatDuration } from '../domain/duration.js';
+import { formatError, type DataError } from '../domain/errors.js';
+import type { EngineEvent, Reporter } from '../engine/context.js';
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** Where a command writes: results on stdout, messages and progress on stderr. */
+export interface Output {
+  json: boolean;
+  /** A message line on stderr. */
+  line(message: string): void;
+  /** The one JSON document of a --json run, on stdout. */
+  printJson(value: unknown): void;
+  /** Human result text on stdout (not in --json runs). */
+  print(text: string): void;
+  error(error: DataError): void;
+  reporter: Reporter;
+}
+
+export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Output {
+  const { stdout, stderr, json } = options;
+  const tty = Boolean(stderr.isTTY) && !process.env.CI;
+  const started = Date.now();
+  let spinner: { timer: NodeJS.Timeout; text: string; frame: number } | null = null;
+
+  const stopSpinner = () => {
+    if (!spinner) return;
+    clearInterval(spinner.timer);
+    stderr.write('\r\x1b[K');
+    spinner = null;
+  };
+  const line = (message: string) => {
+    stopSpinner();
+    stderr.write(`${message}\n`);
+  };
+  const stamp = () => `[${formatDuration(Date.now() - started).padStart(6)}]`;
+  const spin = (text: string) => {
+    if (!tty) return;
+    stopSpinner();
+    const state = { text, frame: 0, timer: setInterval(() => {
+      state.frame = (state.frame + 1) % SPINNER.length;
+      stderr.write(`\r\x1b[K${SPINNER[state.frame]} ${state.text}`);
+    }, 80) };
+    state.timer.unref();
+    spinner = state;
+    stderr.write(`${SPINNER[0]} ${text}`);
+  };
+
+  const reporter = (event: EngineEvent) => {
+    switch (event.type) {
+      case 'step':
+        return line(`${stamp()} ${event.message}`);
+      case 'lock.waiting':
+        line(`${stamp()} ${event.environment} is locked by ${event.holder}; waiting`);
+        return spin(`waiting for the lock on ${event.environment}`);
+      case 'lock.acquired':
+        return line(`${stamp()} got the lock on ${event.environment} after ${formatDuration(event.waitedMs)}`);
+      case 'interrupted.repaired':
+        return line(`${stamp()} marked interrupted deployment(s) ${event.ids.map((id) => `#${id}`).join(', ')} as failed (their process ended mid-run)`);
+      case 'deployment.started':
+        return line(`${stamp()} ${event.kind} #${event.id} to ${event.environment}: ${event.migrations.length} migration(s)`);
+      case 'migration.started':
+        return spin(`${event.direction === 'up' ? 'applying' : 'reverting'} ${event.version}_${event.name} (${event.statements} statement(s))`);
+      case 'migration.finished':
+        return line(`${stamp()} ${event.direction === 'up' ? 'applied ' : 'reverted'} ${event.version}_${event.name} in ${formatDuration(event.ms)}`);
+      case 'migration.failed':
+        return line(`${stamp()} FAILED  ${event.version}_${event.name}, statement ${event.error.statement} (${event.error.file}:${event.error.line}): ${event.error.message}`);
+      case 'deployment.finished': {
+        const d = event.deployment;
+        const took = durationMs(d);
+        return line(`${stamp()} ${d.kind} #${d.id} ${d.status}${took === null ? '' : ` in ${formatDuration(took)}`}`);
+      }
+      case 'tag.created':
+        return line(`${stamp()} tagged ${event.tag}`);
+      case 'tag.skipped':
+        return line(`${stamp()} not tagged: ${event.reason}`);
+    }
+  };
+
+  return {
+    json,
+    line,
+    printJson: (value) => stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    print: (text) => {
+      if (!json) stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    },
+    error: (error) => {
+      stopSpinner();
+      if (json) stdout.write(`${JSON.stringify({ error: { message: error.message, where: error.where ?? null, fix: error.fix ?? null, exitCode: error.exitCode } }, null, 2)}\n`);
+      stderr.write(`data: ${formatError(error)}\n`);
+    },
+    reporter,
+  };
+}
+
+/** A relative age: 5s, 3m, 2h, 4d. */
+export function age(from: Date, now: Date): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - from.getTime()) / 1000));
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`;
+  return `${Math.floor(seconds / 86_400)}d ago`;
+}
+
+export function deploymentSummary(deployment: Deployment, now: Date): string {
+  const status = deployment.interrupted ? 'interrupted' : deployment.status;
+  return `#${deployment.id} ${deployment.kind} ${status} ${age(deployment.startedAt, now)}`;
+}
+
+export const deploymentJson = deploymentRecord;
+
+/** Left-aligned columns. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd()).join('\n');
+}

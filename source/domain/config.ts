@@ -1,0 +1,311 @@
+import { LineCounter, isMap, isScalar, parseDocument, type Node, type Pair } from 'yaml';
+import { parseDuration } from './duration.js';
+import { usageError } from './errors.js';
+
+export const PERSONAS = ['data', 'picard', 'kirk', 'janeway', 'sisko'] as const;
+export type Persona = (typeof PERSONAS)[number];
+
+const TOP_LEVEL_KEYS = ['project', 'migrations', 'persona', 'environments'] as const;
+const ENVIRONMENT_KEYS = [
+  'url',
+  'embedded',
+  'protected',
+  'lock_timeout',
+  'statement_timeout',
+  'lock_wait',
+  'connect_timeout',
+  '+extend',
+] as const;
+type EnvironmentKey = (typeof ENVIRONMENT_KEYS)[number];
+
+export const ENVIRONMENT_DEFAULTS = {
+  lockTimeoutMs: 5_000,
+  statementTimeoutMs: 600_000,
+  lockWaitMs: 30_000,
+  connectTimeoutMs: 5_000,
+};
+
+/** A value from the file, with the line it came from (1-based). */
+interface Located<T> {
+  value: T;
+  line: number;
+}
+
+interface RawEnvironment {
+  name: string;
+  line: number;
+  keys: Partial<Record<EnvironmentKey, Located<unknown>>>;
+}
+
+export interface ProjectConfig {
+  /** Path of the config file, as given, for messages. */
+  file: string;
+  project: string;
+  migrations: string;
+  persona: Persona;
+  environmentNames: string[];
+  environments: Map<string, RawEnvironment>;
+}
+
+export interface EnvironmentConfig {
+  name: string;
+  url?: string;
+  embedded: boolean;
+  protected: boolean;
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  lockWaitMs: number;
+  connectTimeoutMs: number;
+}
+
+const configError = (file: string, line: number | undefined, message: string, fix?: string) =>
+  usageError(message, { where: line ? `${file}:${line}` : file, fix });
+
+function lineOf(node: Node | Pair | null | undefined, lines: LineCounter): number | undefined {
+  const range = node && 'range' in node ? node.range : undefined;
+  if (!range) {
+    const key = node && 'key' in node ? (node.key as Node | null) : null;
+    return key?.range ? lines.linePos(key.range[0]).line : undefined;
+  }
+  return lines.linePos(range[0]).line;
+}
+
+function nearest(word: string, candidates: readonly string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const current = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length]!;
+  };
+  const best = candidates
+    .map((candidate) => ({ candidate, score: distance(word, candidate) }))
+    .sort((x, y) => x.score - y.score)[0];
+  return best && best.score <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
+}
+
+function unknownKey(file: string, line: number | undefined, path: string, key: string, known: readonly string[]) {
+  const guess = nearest(key, known);
+  return configError(
+    file,
+    line,
+    `unknown key ${path}`,
+    guess ? `did you mean "${guess}"? Known keys: ${known.join(', ')}` : `known keys: ${known.join(', ')}`,
+  );
+}
+
+/** Parses and validates data.config.yaml. Variables stay unexpanded until an environment is resolved. */
+export function parseConfig(text: string, file: string, defaultProject: string): ProjectConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = yamlError.linePos?.[0]?.line;
+    throw configError(file, line, `malformed YAML: ${yamlError.message.split('\n')[0]}`, 'fix the YAML syntax on that line');
+  }
+  const root = doc.contents;
+  if (!isMap(root)) {
+    throw configError(file, lineOf(root, lines), 'the file must be a mapping with an "environments" key', 'see `data init` for an example');
+  }
+
+  const config: ProjectConfig = {
+    file,
+    project: defaultProject,
+    migrations: 'migrations',
+    persona: 'data',
+    environmentNames: [],
+    environments: new Map(),
+  };
+
+  let environmentsNode: Node | null = null;
+  for (const pair of root.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const line = lineOf(pair.key as Node, lines);
+    const value = pair.value as Node | null;
+    const scalar = isScalar(value) ? value.value : undefined;
+    switch (key) {
+      case 'project':
+      case 'migrations':
+        if (typeof scalar !== 'string' || scalar.trim() === '') {
+          throw configError(file, line, `${key} must be a non-empty string`);
+        }
+        config[key] = scalar;
+        break;
+      case 'persona':
+        if (typeof scalar !== 'string' || !(PERSONAS as readonly string[]).includes(scalar)) {
+          throw configError(file, line, `persona must be one of ${PERSONAS.join(', ')}`, `got ${JSON.stringify(scalar ?? null)}`);
+        }
+        config.persona = scalar as Persona;
+        break;
+      case 'environments':
+        environmentsNode = value;
+        break;
+      default:
+        throw unknownKey(file, line, key, key, TOP_LEVEL_KEYS);
+    }
+  }
+
+  if (!environmentsNode || !isMap(environmentsNode) || environmentsNode.items.length === 0) {
+    throw configError(
+      file,
+      environmentsNode ? lineOf(environmentsNode, lines) : undefined,
+      'environments must be a mapping with at least one environment',
+      'add for example:\n    environments:\n      local:\n        embedded: true',
+    );
+  }
+
+  for (const pair of environmentsNode.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : '';
+    const line = lineOf(pair.key as Node, lines) ?? 1;
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) {
+      throw configError(file, line, `environments.${name}: an environment name must start with a letter and hold only letters, digits, "_" and "-"`);
+    }
+    const body = pair.value as Node | null;
+    if (!isMap(body)) {
+      throw configError(file, line, `environments.${name} must be a mapping (url, embedded, protected ...)`);
+    }
+    const environment: RawEnvironment = { name, line, keys: {} };
+    for (const item of body.items) {
+      const key = isScalar(item.key) ? String(item.key.value) : '';
+      const keyLine = lineOf(item.key as Node, lines) ?? line;
+      const path = `environments.${name}.${key}`;
+      if (!(ENVIRONMENT_KEYS as readonly string[]).includes(key)) {
+        throw unknownKey(file, keyLine, path, key, ENVIRONMENT_KEYS);
+      }
+      const value = isScalar(item.value) ? item.value.value : item.value;
+      validateEnvironmentValue(file, keyLine, path, key as EnvironmentKey, value);
+      environment.keys[key as EnvironmentKey] = { value, line: keyLine };
+    }
+    config.environments.set(name, environment);
+    config.environmentNames.push(name);
+  }
+
+  for (const name of config.environmentNames) extendChain(config, name);
+  return config;
+}
+
+function validateEnvironmentValue(file: string, line: number, path: string, key: EnvironmentKey, value: unknown) {
+  switch (key) {
+    case 'url':
+    case '+extend':
+      if (typeof value !== 'string' || value.trim() === '') throw configError(file, line, `${path} must be a non-empty string`);
+      return;
+    case 'embedded':
+    case 'protected':
+      if (typeof value !== 'boolean') throw configError(file, line, `${path} must be true or false`, `got ${JSON.stringify(value)}`);
+      return;
+    default:
+      if (parseDuration(value) === undefined) {
+        throw configError(file, line, `${path} must be a duration such as 3s, 500ms, 2min or 1h`, `got ${JSON.stringify(value)}`);
+      }
+  }
+}
+
+/** The environment and the ones it extends, nearest first; a cycle is an error naming it. */
+function extendChain(config: ProjectConfig, name: string): RawEnvironment[] {
+  const chain: RawEnvironment[] = [];
+  let current = config.environments.get(name);
+  while (current) {
+    if (chain.includes(current)) {
+      const names = [...chain.map((env) => env.name), current.name].join(' -> ');
+      const first = chain[0]!;
+      throw configError(
+        config.file,
+        first.keys['+extend']?.line ?? first.line,
+        `environments.${first.name}.+extend: cycle ${names}`,
+        'remove one of the +extend keys in that cycle',
+      );
+    }
+    chain.push(current);
+    const parent = current.keys['+extend'];
+    if (!parent) break;
+    const next = config.environments.get(String(parent.value));
+    if (!next) {
+      throw configError(
+        config.file,
+        parent.line,
+        `environments.${current.name}.+extend names "${String(parent.value)}", which is not an environment`,
+        `known environments: ${config.environmentNames.join(', ') || [...config.environments.keys()].join(', ')}`,
+      );
+    }
+    current = next;
+  }
+  return chain;
+}
+
+/** Expands ${VAR} (and $$ as a literal $) from vars; an unset variable is an error naming it. */
+function expand(config: ProjectConfig, environment: string, key: string, located: Located<unknown>, vars: Record<string, string | undefined>): unknown {
+  if (typeof located.value !== 'string') return located.value;
+  return located.value.replace(/\$\$|\$\{([^}]*)\}/g, (match, variable: string | undefined) => {
+    if (match === '$$') return '$';
+    if (!variable || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+      throw configError(config.file, located.line, `environments.${environment}.${key}: "${match}" is not a valid variable reference`, 'use ${NAME} with letters, digits and _');
+    }
+    const value = vars[variable];
+    if (value === undefined) {
+      throw configError(
+        config.file,
+        located.line,
+        `environment ${environment}: variable ${variable} is not set (used by environments.${environment}.${key})`,
+        `export ${variable}=... before running data, or pass --url`,
+      );
+    }
+    return value;
+  });
+}
+
+/** Merges the +extend chain (nearest wins), expands variables, applies defaults. */
+export function resolveEnvironment(config: ProjectConfig, name: string, vars: Record<string, string | undefined>): EnvironmentConfig {
+  if (!config.environments.has(name)) {
+    throw usageError(`unknown environment "${name}"`, {
+      where: config.file,
+      fix: `use one of: ${config.environmentNames.join(', ')}`,
+    });
+  }
+  const merged: Partial<Record<EnvironmentKey, Located<unknown>>> = {};
+  for (const environment of extendChain(config, name).reverse()) Object.assign(merged, environment.keys);
+  const value = (key: EnvironmentKey) => (merged[key] ? expand(config, name, key, merged[key]!, vars) : undefined);
+  const url = value('url') as string | undefined;
+  const embedded = value('embedded') === true;
+  if (url && embedded) {
+    throw configError(config.file, merged.url?.line, `environments.${name} has both url and embedded: true`, 'keep one: a url for a server of yours, or embedded: true for the local one');
+  }
+  const duration = (key: EnvironmentKey, fallback: number) => (merged[key] ? parseDuration(merged[key]!.value)! : fallback);
+  return {
+    name,
+    url: url === '' ? undefined : url,
+    embedded,
+    protected: value('protected') === true,
+    lockTimeoutMs: duration('lock_timeout', ENVIRONMENT_DEFAULTS.lockTimeoutMs),
+    statementTimeoutMs: duration('statement_timeout', ENVIRONMENT_DEFAULTS.statementTimeoutMs),
+    lockWaitMs: duration('lock_wait', ENVIRONMENT_DEFAULTS.lockWaitMs),
+    connectTimeoutMs: duration('connect_timeout', ENVIRONMENT_DEFAULTS.connectTimeoutMs),
+  };
+}
+
+export const CONFIG_FILE_NAME = 'data.config.yaml';
+
+/** The file `data init` writes. */
+export function initialConfig(project: string): string {
+  return `# data.config.yaml: environments and settings for \`data\` (see its README).
+project: ${project}
+migrations: migrations          # folder with <version>_<name>.sql and optional .down.sql files
+persona: data                   # data | picard | kirk | janeway | sisko
+environments:
+  local:
+    embedded: true              # data runs its own PostgreSQL under .data/
+  # dev:
+  #   url: \${DEV_DATABASE_URL}  # passwords come from variables or ~/.pgpass, never this file
+  # prod:
+  #   url: \${PROD_DATABASE_URL}
+  #   protected: true           # typed confirmation before deploy or rollback
+  #   lock_timeout: 3s
+  #   statement_timeout: 60s
+`;
+}

@@ -1,0 +1,63 @@
+export type DeploymentKind = 'deploy' | 'rollback';
+export type DeploymentStatus = 'running' | 'succeeded' | 'failed' | 'rolled_back';
+
+export interface DeploymentError {
+  message: string;
+  /** The migration that failed, when one did. */
+  migration?: string;
+  file?: string;
+  /** 1-based index of the failing statement in its file, and its first line. */
+  statement?: number;
+  line?: number;
+  sql?: string;
+  /** SQLSTATE from PostgreSQL. */
+  code?: string;
+  detail?: string;
+  hint?: string;
+  /** True when the process running it ended before it finished. */
+  interrupted?: boolean;
+}
+
+/** A row of data_meta.deployments. */
+export interface Deployment {
+  id: number;
+  environment: string;
+  kind: DeploymentKind;
+  status: DeploymentStatus;
+  gitSha: string | null;
+  gitTag: string | null;
+  operator: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  migrations: string[];
+  /** For a rollback: the deployments it undid. */
+  reverts: number[];
+  persona: string | null;
+  justification: string | null;
+  error: DeploymentError | null;
+  /** A running row whose process is gone: reported, repaired by the next deploy or rollback. */
+  interrupted?: boolean;
+}
+
+export const durationMs = (deployment: Pick<Deployment, 'startedAt' | 'finishedAt'>): number | null =>
+  deployment.finishedAt ? deployment.finishedAt.getTime() - deployment.startedAt.getTime() : null;
+
+/** The JSON record of DESIGN.md section 4 (also the message of the deployment's git tag). */
+export function deploymentRecord(deployment: Deployment) {
+  return {
+    id: deployment.id,
+    environment: deployment.environment,
+    kind: deployment.kind,
+    status: deployment.status,
+    migrations: deployment.migrations,
+    gitSha: deployment.gitSha,
+    gitTag: deployment.gitTag,
+    operator: deployment.operator,
+    startedAt: deployment.startedAt.toISOString(),
+    finishedAt: deployment.finishedAt?.toISOString() ?? null,
+    durationMs: durationMs(deployment),
+    reverts: deployment.reverts,
+    error: deployment.error,
+    ...(deployment.interrupted ? { interrupted: true } : {}),
+  };
+}

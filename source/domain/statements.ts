@@ -1,0 +1,87 @@
+import { parseSync } from 'libpg-query';
+
+/** One top-level SQL statement of a file, as the PostgreSQL parser sees it. */
+export interface SqlStatement {
+  /** 1-based position in the file. */
+  index: number;
+  /** The statement's text from its first token, without the closing semicolon. */
+  text: string;
+  /** 1-based line where the statement's first token is. */
+  line: number;
+  /** The parser's tree for it (libpg-query's JSON). */
+  ast: Record<string, unknown>;
+}
+
+export class SqlSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+    this.name = 'SqlSyntaxError';
+  }
+}
+
+/** Line and column (1-based) of a character offset. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Offset of the first character that is neither white space nor a comment. */
+function skipTrivia(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    if (/\s/.test(text[i]!)) i++;
+    else if (text.startsWith('--', i)) {
+      const end = text.indexOf('\n', i);
+      i = end === -1 ? text.length : end + 1;
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 2;
+    } else break;
+  }
+  return i;
+}
+
+/**
+ * Splits SQL into its top-level statements with the real PostgreSQL parser
+ * (libpg-query must have been loaded, see adapters/sql-parser). Throws
+ * SqlSyntaxError with the line of the parser's cursor.
+ */
+export function splitStatements(sql: string): SqlStatement[] {
+  if (skipTrivia(sql, 0) >= sql.length) return [];
+  // The parser reports byte offsets; slice bytes, then decode.
+  const bytes = Buffer.from(sql, 'utf8');
+  let tree: { stmts?: Array<{ stmt: Record<string, unknown>; stmt_location?: number; stmt_len?: number }> };
+  try {
+    tree = parseSync(sql);
+  } catch (error) {
+    const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
+    const byteOffset = details?.cursorPosition ?? 0;
+    const offset = bytes.subarray(0, byteOffset).toString('utf8').length;
+    const { line, column } = lineAndColumn(sql, offset);
+    throw new SqlSyntaxError((error as Error).message, line, column);
+  }
+  return (tree.stmts ?? []).map((entry, i) => {
+    const start = entry.stmt_location ?? 0;
+    const end = entry.stmt_len ? start + entry.stmt_len : bytes.length;
+    const before = bytes.subarray(0, start).toString('utf8');
+    const raw = bytes.subarray(start, end).toString('utf8');
+    const firstToken = skipTrivia(raw, 0);
+    return {
+      index: i + 1,
+      text: raw.slice(firstToken).trimEnd(),
+      line: lineAndColumn(sql, before.length + firstToken).line,
+      ast: entry.stmt,
+    };
+  });
+}

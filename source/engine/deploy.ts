@@ -1,0 +1,86 @@
+import { appendEvents, finishDeployment, inTransaction, recordAppliedMigrations, startDeployment } from '../adapters/postgres.js';
+import type { Deployment } from '../domain/deployment.js';
+import { refusal } from '../domain/errors.js';
+import type { EngineContext } from './context.js';
+import { executeSteps, type Step } from './execute.js';
+import { computePlan, type Plan } from './plan.js';
+import { confirmProtected, readDeployment, tagDeployment, withEnvironmentSession } from './session.js';
+
+export interface DeployOptions {
+  /** Skip the typed confirmation of a protected environment. */
+  yes?: boolean;
+  /** Deploy although applied migrations drifted from the files. */
+  allowDrift?: boolean;
+}
+
+export interface DeployResult {
+  plan: Plan;
+  /** Null when nothing was pending. */
+  deployment: Deployment | null;
+}
+
+/**
+ * `data deploy <env>`: applies the pending migrations. The transactional
+ * ones and their bookkeeping run in ONE transaction with lock_timeout and
+ * statement_timeout set; a failure rolls all of it back and is then
+ * recorded on its own. No-transaction migrations follow, one by one.
+ */
+export async function deploy(context: EngineContext, environment: string, options: DeployOptions = {}): Promise<DeployResult> {
+  return withEnvironmentSession(context, environment, async (session) => {
+    const { db, target, project, operator } = session;
+    const plan = await computePlan(db, environment, session.migrations, project.migrationsDir);
+    if (plan.drift.length > 0 && !options.allowDrift) {
+      throw refusal(`environment ${environment} has drifted: ${plan.drift.map((drift) => `${drift.version}: ${drift.reason}`).join('; ')}`, {
+        where: `environment ${environment}`,
+        fix: 'restore the applied files from git (see `data status`), or deploy anyway with --allow-drift',
+      });
+    }
+    if (plan.pending.length === 0) return { plan, deployment: null };
+    await confirmProtected(session, context, `deploy of ${plan.pending.length} migration(s)`, options.yes);
+
+    // Transactional migrations first, as one batch; no-transaction ones after it.
+    const ordered = [...plan.pending.filter((p) => !p.migration.up.noTransaction), ...plan.pending.filter((p) => p.migration.up.noTransaction)];
+    const steps: Step[] = ordered.map(({ migration, up }) => ({ migration, script: up, direction: 'up' }));
+    const versions = ordered.map(({ migration }) => migration.version);
+    const id = await startDeployment(db, {
+      environment,
+      kind: 'deploy',
+      gitSha: session.git.sha,
+      operator,
+      startedAt: context.clock(),
+      migrations: versions,
+      persona: project.config.persona,
+    });
+    context.report({ type: 'deployment.started', id, kind: 'deploy', environment, migrations: versions });
+
+    const event = (kind: string, payload: unknown) => ({ environment, kind, deploymentId: id, actor: operator, at: context.clock(), payload });
+    const result = await executeSteps(db, {
+      steps,
+      timeouts: target.environment,
+      report: context.report,
+      record: async (timings) => {
+        const appliedAt = context.clock();
+        await recordAppliedMigrations(
+          db,
+          timings.map(({ step, ms }) => ({ version: step.migration.version, name: step.migration.name, checksum: step.migration.checksum, appliedAt, executionMs: ms, deploymentId: id })),
+        );
+        await appendEvents(db, timings.map(({ step, ms }) => event('migration.applied', { version: step.migration.version, name: step.migration.name, checksum: step.migration.checksum, executionMs: Math.round(ms) })));
+      },
+      finish: async () => {
+        await finishDeployment(db, id, { status: 'succeeded', finishedAt: context.clock(), migrations: versions });
+        await appendEvents(db, [event('deploy.succeeded', { migrations: versions })]);
+      },
+    });
+
+    if (!result.ok) {
+      await inTransaction(db, async () => {
+        await finishDeployment(db, id, { status: 'failed', finishedAt: context.clock(), migrations: versions, error: result.error });
+        await appendEvents(db, [event('deploy.failed', { error: result.error, applied: result.timings.map(({ step }) => step.migration.version) })]);
+      });
+    }
+    let deployment = await readDeployment(db, environment, id);
+    if (deployment.status === 'succeeded') deployment = await tagDeployment(session, deployment, context);
+    context.report({ type: 'deployment.finished', deployment });
+    return { plan, deployment };
+  });
+}

@@ -1,0 +1,143 @@
+import { performance } from 'node:perf_hooks';
+import { inTransaction, setTimeouts, type Database } from '../adapters/postgres.js';
+import type { DeploymentError } from '../domain/deployment.js';
+import type { Migration } from '../domain/migrations.js';
+import { lineAndColumn, type SqlStatement } from '../domain/statements.js';
+import type { Reporter } from './context.js';
+import type { ParsedScript } from './plan.js';
+
+/** One script to run: a migration's up (deploy) or down (rollback). */
+export interface Step {
+  migration: Migration;
+  script: ParsedScript;
+  direction: 'up' | 'down';
+}
+
+export interface StepTiming {
+  step: Step;
+  ms: number;
+}
+
+export type ExecutionResult =
+  | { ok: true; timings: StepTiming[] }
+  | { ok: false; timings: StepTiming[]; error: DeploymentError };
+
+interface PgError {
+  message: string;
+  code?: string;
+  detail?: string;
+  hint?: string;
+  position?: string;
+}
+
+class StatementFailure extends Error {
+  constructor(
+    readonly step: Step,
+    readonly statement: SqlStatement,
+    readonly pgError: PgError,
+    /** Statements of this step that ran and stayed (no-transaction scripts only). */
+    readonly completedStatements: number,
+  ) {
+    super(pgError.message);
+  }
+}
+
+const HINTS: Record<string, string> = {
+  '57014': 'the statement ran past statement_timeout; raise it for this environment, or make the migration cheaper',
+  '55P03': 'a lock was not granted within lock_timeout; another session holds it. Retry when the table is quieter, or raise lock_timeout',
+  '40P01': 'a deadlock with another session; retry',
+};
+
+function describeFailure(failure: StatementFailure): DeploymentError {
+  const { step, statement, pgError } = failure;
+  const position = Number(pgError.position);
+  const line = Number.isFinite(position) && position > 0 ? statement.line + lineAndColumn(statement.text, position - 1).line - 1 : statement.line;
+  const partial = step.script.script.noTransaction && failure.completedStatements > 0
+    ? ` Statements 1-${failure.completedStatements} of this no-transaction file ran and were not undone.`
+    : '';
+  return {
+    message: `${pgError.message}${partial}`,
+    migration: `${step.migration.version}_${step.migration.name}`,
+    file: step.script.script.file,
+    statement: statement.index,
+    line,
+    sql: statement.text.length > 500 ? `${statement.text.slice(0, 500)}...` : statement.text,
+    ...(pgError.code ? { code: pgError.code } : {}),
+    ...(pgError.detail ? { detail: pgError.detail } : {}),
+    ...(pgError.hint || (pgError.code && HINTS[pgError.code]) ? { hint: pgError.hint ?? HINTS[pgError.code!] } : {}),
+  };
+}
+
+async function runScript(db: Database, step: Step, report: Reporter): Promise<StepTiming> {
+  const { migration } = step;
+  report({ type: 'migration.started', version: migration.version, name: migration.name, file: step.script.script.file, statements: step.script.statements.length, direction: step.direction });
+  const started = performance.now();
+  let completed = 0;
+  for (const statement of step.script.statements) {
+    try {
+      await db.query(statement.text);
+    } catch (error) {
+      throw new StatementFailure(step, statement, error as PgError, completed);
+    }
+    completed++;
+  }
+  const ms = performance.now() - started;
+  report({ type: 'migration.finished', version: migration.version, name: migration.name, ms, direction: step.direction });
+  return { step, ms };
+}
+
+export interface ExecutionPlan {
+  steps: Step[];
+  timeouts: { lockTimeoutMs: number; statementTimeoutMs: number };
+  report: Reporter;
+  /** Writes the bookkeeping of finished steps, inside the same transaction as their SQL. */
+  record: (timings: StepTiming[]) => Promise<void>;
+  /** Marks the deployment finished, inside the last transaction. */
+  finish: () => Promise<void>;
+}
+
+/**
+ * Runs the steps in order. Consecutive transactional scripts share ONE
+ * transaction with their bookkeeping, so they happen whole or not at all;
+ * a no-transaction script runs alone, one statement at a time, and is
+ * recorded as it completes.
+ */
+export async function executeSteps(db: Database, plan: ExecutionPlan): Promise<ExecutionResult> {
+  const segments: Step[][] = [];
+  for (const step of plan.steps) {
+    const last = segments.at(-1);
+    if (!step.script.script.noTransaction && last && !last[0]!.script.script.noTransaction) last.push(step);
+    else segments.push([step]);
+  }
+  if (segments.length === 0) segments.push([]);
+
+  const done: StepTiming[] = [];
+  try {
+    for (const [index, segment] of segments.entries()) {
+      const isLast = index === segments.length - 1;
+      const timings: StepTiming[] = [];
+      if (segment[0]?.script.script.noTransaction) {
+        await setTimeouts(db, plan.timeouts, 'session');
+        timings.push(await runScript(db, segment[0], plan.report));
+        await inTransaction(db, async () => {
+          await plan.record(timings);
+          if (isLast) await plan.finish();
+        });
+      } else {
+        await inTransaction(db, async () => {
+          await setTimeouts(db, plan.timeouts, 'transaction');
+          for (const step of segment) timings.push(await runScript(db, step, plan.report));
+          await plan.record(timings);
+          if (isLast) await plan.finish();
+        });
+      }
+      done.push(...timings);
+    }
+    return { ok: true, timings: done };
+  } catch (error) {
+    if (!(error instanceof StatementFailure)) throw error;
+    const described = describeFailure(error);
+    plan.report({ type: 'migration.failed', version: error.step.migration.version, name: error.step.migration.name, error: described, direction: error.step.direction });
+    return { ok: false, timings: done, error: described };
+  }
+}
