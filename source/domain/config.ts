@@ -106,7 +106,7 @@ export function parseConfig(text: string, file: string, defaultProject: string):
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const line = yamlError.linePos?.[0]?.line;
+    const line = lines.linePos(yamlError.pos[0]).line;
     throw configError(file, line, `malformed YAML: ${yamlError.message.split('\n')[0]}`, 'fix the YAML syntax on that line');
   }
   const root = doc.contents;

@@ -1,0 +1,140 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { deploy } from '../../source/engine/deploy.js';
+import { rollback } from '../../source/engine/rollback.js';
+import { databasesForFile, query } from '../helpers/database.js';
+import { contextFor, makeProject, runCli, type TestProject } from '../helpers/project.js';
+
+const newDatabase = databasesForFile();
+
+const tables = async (url: string) =>
+  (await query<{ tablename: string }>(url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).map((row) => row.tablename);
+
+/** Three deployments: a+b, c, d (each table with a down file unless told). */
+async function threeDeployments(url: string, options: { withoutDown?: string } = {}): Promise<{ project: TestProject; ids: number[] }> {
+  const project = await makeProject({ url });
+  const context = contextFor(project);
+  const ids: number[] = [];
+  const batches = [['1_a', '2_b'], ['3_c'], ['4_d']];
+  for (const batch of batches) {
+    for (const name of batch) {
+      const table = name.split('_')[1]!;
+      await project.write(`migrations/${name}.sql`, `CREATE TABLE ${table} (id int);\nINSERT INTO ${table} VALUES (1);\n`);
+      if (options.withoutDown !== name) await project.write(`migrations/${name}.down.sql`, `DROP TABLE ${table};\n`);
+    }
+    project.commit(`add ${batch.join(', ')}`);
+    const { deployment } = await deploy(context, 'dev');
+    ids.push(deployment!.id);
+  }
+  return { project, ids };
+}
+
+describe('rollback', () => {
+  let url: string;
+  beforeEach(async () => {
+    url = (await newDatabase()).url;
+  });
+
+  it('undoes the last deployment with its down files and records a rollback deployment', async () => {
+    const { project, ids } = await threeDeployments(url);
+    expect(await tables(url)).toEqual(['a', 'b', 'c', 'd']);
+    const result = await runCli(['rollback', 'dev', '--json'], { cwd: project.dir, env: project.vars });
+    expect(result.code).toBe(0);
+    const { deployment } = JSON.parse(result.stdout);
+    expect(deployment).toMatchObject({ kind: 'rollback', status: 'succeeded', migrations: ['4'], reverts: [ids[2]] });
+    expect(deployment.gitTag).toMatch(/^data\/dev\/stardate-/);
+    expect(await tables(url)).toEqual(['a', 'b', 'c']);
+    const applied = await query<{ version: string }>(url, 'SELECT version FROM data_meta.migrations ORDER BY seq');
+    expect(applied.map((row) => row.version)).toEqual(['1', '2', '3']);
+    const statuses = await query<{ id: number; status: string }>(url, 'SELECT id::int, status FROM data_meta.deployments ORDER BY id');
+    expect(statuses.map((row) => row.status)).toEqual(['succeeded', 'succeeded', 'rolled_back', 'succeeded']);
+
+    // The next rollback undoes the deployment before, and status shows 4 pending again.
+    await runCli(['rollback', 'dev'], { cwd: project.dir, env: project.vars });
+    expect(await tables(url)).toEqual(['a', 'b']);
+    const status = JSON.parse((await runCli(['status', 'dev', '--json'], { cwd: project.dir, env: project.vars })).stdout);
+    expect(status.environments[0]).toMatchObject({ applied: ['1', '2'], pending: ['3', '4'], lastDeployment: { kind: 'rollback', status: 'succeeded' } });
+  });
+
+  it('--steps N undoes the last N deployments, newest migration first, in one transaction', async () => {
+    const { project, ids } = await threeDeployments(url);
+    const context = contextFor(project);
+    const deployment = await rollback(context, 'dev', { steps: 3 });
+    expect(deployment.migrations).toEqual(['4', '3', '2', '1']);
+    expect(deployment.reverts).toEqual([ids[2], ids[1], ids[0]]);
+    const order = context.events.filter((event) => event.type === 'migration.started').map((event) => (event as { version: string }).version);
+    expect(order).toEqual(['4', '3', '2', '1']);
+    expect(await tables(url)).toEqual([]);
+  });
+
+  it('--to <id> and --to <tag> undo every deployment after that one', async () => {
+    const { project, ids } = await threeDeployments(url);
+    const byId = await runCli(['rollback', 'dev', '--to', String(ids[1]), '--json'], { cwd: project.dir, env: project.vars });
+    expect(byId.code).toBe(0);
+    expect(await tables(url)).toEqual(['a', 'b', 'c']);
+
+    const [first] = await query<{ git_tag: string }>(url, 'SELECT git_tag FROM data_meta.deployments WHERE id = $1', [ids[0]]);
+    const byTag = await runCli(['rollback', 'dev', '--to', first!.git_tag], { cwd: project.dir, env: project.vars });
+    expect(byTag.code).toBe(0);
+    expect(await tables(url)).toEqual(['a', 'b']);
+
+    const unknown = await runCli(['rollback', 'dev', '--to', 'data/dev/stardate-1999.001.0000'], { cwd: project.dir, env: project.vars });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('neither a deployment id nor a tag');
+  });
+
+  it('refuses with exit 3, naming the migration, when a down file is missing, and changes nothing', async () => {
+    const { project } = await threeDeployments(url, { withoutDown: '3_c' });
+    const result = await runCli(['rollback', 'dev', '--steps', '2'], { cwd: project.dir, env: project.vars });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('cannot roll back 3_c: it has no down file');
+    expect(result.stderr).toContain('3_c.down.sql');
+    expect(await tables(url)).toEqual(['a', 'b', 'c', 'd']);
+    const kinds = await query<{ kind: string }>(url, 'SELECT kind FROM data_meta.deployments');
+    expect(kinds.every((row) => row.kind === 'deploy')).toBe(true);
+  });
+
+  it('a failing down file reverts nothing and records the failed rollback', async () => {
+    const { project } = await threeDeployments(url);
+    await project.write('migrations/3_c.down.sql', 'DROP TABLE c;\nDROP TABLE no_such_table;\n');
+    project.commit('break a down file');
+    const result = await runCli(['rollback', 'dev', '--steps', '2', '--json'], { cwd: project.dir, env: project.vars });
+    expect(result.code).toBe(1);
+    const { deployment } = JSON.parse(result.stdout);
+    expect(deployment).toMatchObject({ kind: 'rollback', status: 'failed', error: { migration: '3_c', file: '3_c.down.sql', statement: 2 } });
+    expect(await tables(url)).toEqual(['a', 'b', 'c', 'd']);
+    const applied = await query<{ version: string }>(url, 'SELECT version FROM data_meta.migrations ORDER BY seq');
+    expect(applied.map((row) => row.version)).toEqual(['1', '2', '3', '4']);
+  });
+
+  it('reverts no-transaction down files outside a transaction', async () => {
+    const project = await makeProject({
+      url,
+      migrations: {
+        '1_items.sql': 'CREATE TABLE items (id int, name text);\n',
+        '1_items.down.sql': 'DROP TABLE items;\n',
+        '2_index.sql': '-- data:no-transaction\nCREATE INDEX CONCURRENTLY items_name_idx ON items (name);\n',
+        '2_index.down.sql': '-- data:no-transaction\nDROP INDEX CONCURRENTLY items_name_idx;\n',
+      },
+    });
+    const context = contextFor(project);
+    await deploy(context, 'dev');
+    const deployment = await rollback(context, 'dev');
+    expect(deployment.status).toBe('succeeded');
+    expect(deployment.migrations).toEqual(['2', '1']);
+    expect(await tables(url)).toEqual([]);
+  });
+
+  it('says there is nothing to roll back, and rejects bad --steps', async () => {
+    const project = await makeProject({ url, migrations: { '1_a.sql': 'CREATE TABLE a (id int);\n' } });
+    const nothing = await runCli(['rollback', 'dev'], { cwd: project.dir, env: project.vars });
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('nothing to roll back');
+    const bad = await runCli(['rollback', 'dev', '--steps', '0'], { cwd: project.dir, env: project.vars });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--steps must be a whole number');
+    await runCli(['deploy', 'dev'], { cwd: project.dir, env: project.vars });
+    const tooMany = await runCli(['rollback', 'dev', '--steps', '5'], { cwd: project.dir, env: project.vars });
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain('more than the 1 deployment(s)');
+  });
+});
