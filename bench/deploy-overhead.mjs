@@ -335,6 +335,7 @@ try {
 } catch (error) {
   exitCode = 1;
   if (error instanceof BenchFailure) log(`deploy-overhead: FAILED: ${error.message}`);
+  else if (error?.code) log(`deploy-overhead: FAILED: ${error.message} (${error.code})`); // pg or system error
   else log(`deploy-overhead: FAILED: ${error?.stack ?? error}`);
 } finally {
   await cleanup();
