@@ -213,8 +213,10 @@ function extendChain(config: ProjectConfig, name: string): RawEnvironment[] {
   let current = config.environments.get(name);
   while (current) {
     if (chain.includes(current)) {
-      const names = [...chain.map((env) => env.name), current.name].join(' -> ');
-      const first = chain[0]!;
+      // Name only the environments in the loop, starting where it closes.
+      const loop = chain.slice(chain.indexOf(current));
+      const names = [...loop.map((env) => env.name), current.name].join(' -> ');
+      const first = loop[0]!;
       throw configError(
         config.file,
         first.keys['+extend']?.line ?? first.line,

@@ -45,8 +45,17 @@ function skipTrivia(text: string, from: number): number {
       const end = text.indexOf('\n', i);
       i = end === -1 ? text.length : end + 1;
     } else if (text.startsWith('/*', i)) {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? text.length : end + 2;
+      // PostgreSQL block comments nest.
+      let depth = 0;
+      do {
+        if (text.startsWith('/*', i)) {
+          depth++;
+          i += 2;
+        } else if (text.startsWith('*/', i)) {
+          depth--;
+          i += 2;
+        } else i++;
+      } while (depth > 0 && i < text.length);
     } else break;
   }
   return i;
@@ -65,10 +74,9 @@ export function splitStatements(sql: string): SqlStatement[] {
   try {
     tree = parseSync(sql);
   } catch (error) {
+    // PostgreSQL reports the error cursor in characters (statement locations are in bytes).
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
-    const byteOffset = details?.cursorPosition ?? 0;
-    const offset = bytes.subarray(0, byteOffset).toString('utf8').length;
-    const { line, column } = lineAndColumn(sql, offset);
+    const { line, column } = lineAndColumn(sql, details?.cursorPosition ?? 0);
     throw new SqlSyntaxError((error as Error).message, line, column);
   }
   return (tree.stmts ?? []).map((entry, i) => {

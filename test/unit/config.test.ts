@@ -253,6 +253,7 @@ describe('parseConfig: unknown keys', () => {
 
   it.each([
     ['urll', 'url'],
+    ['ulr', 'url'],
     ['protect', 'protected'],
     ['extend', '+extend'],
     ['embeded', 'embedded'],
@@ -371,6 +372,14 @@ describe('parseConfig: +extend chains', () => {
     );
     expect(error.message).toBe('environments.x.+extend: cycle x -> y -> z -> x');
     expect(error.where).toBe(`${FILE}:3`);
+  });
+
+  it('names only the loop, at its first member, when a chain leads into a cycle', () => {
+    const error = parseError(
+      yaml('environments:', '  a:', '    +extend: b', '  b:', '    +extend: c', '  c:', '    +extend: b'),
+    );
+    expect(error.message).toBe('environments.b.+extend: cycle b -> c -> b');
+    expect(error.where).toBe(`${FILE}:5`);
   });
 
   it('accepts a long chain without a cycle', () => {

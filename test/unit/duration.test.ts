@@ -44,6 +44,14 @@ describe('parseDuration', () => {
 });
 
 describe('formatDuration', () => {
+  it('carries rounding into the next unit', () => {
+    expect(formatDuration(999.6)).toBe('1.00s');
+    expect(formatDuration(9_999)).toBe('10.0s');
+    expect(formatDuration(59_999)).toBe('1m00s');
+    expect(formatDuration(119_500)).toBe('2m00s');
+    expect(formatDuration(119_999)).toBe('2m00s');
+  });
+
   it.each([
     [0, '0ms'],
     [1, '1ms'],

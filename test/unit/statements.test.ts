@@ -162,6 +162,18 @@ describe('splitStatements: statements and their lines', () => {
   });
 });
 
+describe('splitStatements: nested block comments', () => {
+  it('skips a nested comment before the first statement', () => {
+    const [statement] = splitStatements('/* outer /* inner */ still outer */\nSELECT 1;');
+    expect(statement).toMatchObject({ text: 'SELECT 1', line: 2 });
+  });
+
+  it('skips a nested comment between statements', () => {
+    const statements = splitStatements('SELECT 1;\n/* a /* b */ c */\nSELECT 2;');
+    expect(statements[1]).toMatchObject({ text: 'SELECT 2', line: 3 });
+  });
+});
+
 describe('splitStatements: syntax errors', () => {
   it('throws SqlSyntaxError with the line and column of the bad token', () => {
     const error = syntaxErrorOf('SELECT 1;\nSELEC 2;\n');
@@ -190,6 +202,12 @@ describe('splitStatements: syntax errors', () => {
     expect(error).toBeInstanceOf(SqlSyntaxError);
     expect(error.message).toMatch(/unterminated dollar-quoted string/);
     expect(error.line).toBe(2);
+  });
+
+  it('counts the error position in characters, so multibyte text before it keeps the line right', () => {
+    const error = syntaxErrorOf("SELECT 'ééééééééééé';\nSELEC 2;");
+    expect(error.line).toBe(2);
+    expect(error.column).toBe(1);
   });
 
   it('does not report an error for a later statement as one of an earlier line', () => {
