@@ -17,7 +17,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -167,8 +167,10 @@ function cleanup() {
   return cleaning;
 }
 
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
+    interrupted = true;
     log(`deploy-overhead: ${signal}, cleaning up`);
     cleanup().finally(() => process.exit(130));
   });
@@ -294,6 +296,7 @@ async function main() {
   await writeProject(current.projectDir);
   log(`deploy-overhead: ${N} migrations in ${current.projectDir}; PostgreSQL ${version}; ${RUNS} run(s) each`);
 
+  const loadAtStart = loadavg()[0];
   const havePsql = commandOnPath('psql');
   if (!havePsql) log('deploy-overhead: psql is not on PATH; the psql measurement is skipped');
 
@@ -318,9 +321,11 @@ async function main() {
   const rows = [
     ['migrations (N)', String(N)],
     ['runs', String(RUNS)],
+    ['machine', `${availableParallelism()} CPU(s), 1-min load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end (other load skews timings)`],
     ['server', `PostgreSQL ${version}${external ? ' (DATA_BENCH_DATABASE_URL)' : ' (embedded, throwaway)'}`],
     ['data deploy median', `${dataMedian.toFixed(3)} s   (runs: ${dataSeconds.map((s) => s.toFixed(3)).join(', ')})`],
     ['psql -1 -f median', psqlMedian === null ? 'skipped (psql not on PATH)' : `${psqlMedian.toFixed(3)} s   (runs: ${psqlSeconds.map((s) => s.toFixed(3)).join(', ')})`],
+    ['difference', psqlMedian === null ? 'n/a' : `${(dataMedian - psqlMedian).toFixed(3)} s (data median - psql median)`],
     ['ratio data/psql', ratio === null ? 'n/a' : `${ratio.toFixed(2)}x`],
     ['target', `<= ${TARGET_RATIO.toFixed(2)}x${ratio === null ? '' : ratio <= TARGET_RATIO ? '   (met)' : '   (not met)'}`],
   ];
@@ -334,7 +339,9 @@ try {
   await main();
 } catch (error) {
   exitCode = 1;
-  if (error instanceof BenchFailure) log(`deploy-overhead: FAILED: ${error.message}`);
+  if (interrupted) {
+    // the signal handler cleans up and exits; errors of the interrupted run are its echo
+  } else if (error instanceof BenchFailure) log(`deploy-overhead: FAILED: ${error.message}`);
   else if (error?.code) log(`deploy-overhead: FAILED: ${error.message} (${error.code})`); // pg or system error
   else log(`deploy-overhead: FAILED: ${error?.stack ?? error}`);
 } finally {
