@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { verifyAuditLog } from '../engine/history.js';
 import { execute } from './run.js';
 
 export function registerAudit(program: Command) {
@@ -10,6 +9,7 @@ export function registerAudit(program: Command) {
     .option('--json', 'print the verdict as JSON')
     .action((env: string, _options, command: Command) =>
       execute(command, async (context, output) => {
+        const { verifyAuditLog } = await import('../engine/history.js');
         const verdict = await verifyAuditLog(context, env);
         if (output.json) output.printJson(verdict);
         else if (verdict.intact) output.print(`${env}: audit log intact, ${verdict.events} event(s) chained`);

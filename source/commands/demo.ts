@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { createDemo } from '../engine/demo.js';
-import { readHistory } from '../engine/history.js';
-import { readStatus } from '../engine/status.js';
 import { renderHistory } from './history.js';
 import { renderStatus } from './status.js';
 import { execute } from './run.js';
@@ -14,6 +11,9 @@ export function registerDemo(program: Command) {
     .option('--no-ui', 'print a summary instead of opening the dashboard')
     .action((options: { dir: string; ui: boolean }, command: Command) =>
       execute(command, async (context, output) => {
+        const { readStatus } = await import('../engine/status.js');
+        const { readHistory } = await import('../engine/history.js');
+        const { createDemo } = await import('../engine/demo.js');
         const result = await createDemo(context, options.dir);
         const demo = { ...context, cwd: result.dir, configPath: undefined, urlOverride: undefined };
         const now = context.clock();

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { deploy } from '../engine/deploy.js';
 import { deploymentJson } from './output.js';
 import { execute } from './run.js';
 
@@ -12,6 +11,7 @@ export function registerDeploy(program: Command) {
     .option('--json', 'print {"deployment":{...}} on stdout')
     .action((env: string, options: { yes?: boolean; allowDrift?: boolean }, command: Command) =>
       execute(command, async (context, output) => {
+        const { deploy } = await import('../engine/deploy.js');
         const { deployment } = await deploy(context, env, { yes: options.yes, allowDrift: options.allowDrift });
         if (output.json) output.printJson({ deployment: deployment && deploymentJson(deployment) });
         if (!deployment) {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { durationMs, type Deployment } from '../domain/deployment.js';
 import { formatDuration } from '../domain/duration.js';
-import { readHistory } from '../engine/history.js';
 import { deploymentJson, table } from './output.js';
 import { execute, positiveInteger } from './run.js';
 
@@ -37,6 +36,7 @@ export function registerHistory(program: Command) {
     .option('--json', 'print {"deployments":[...]} on stdout')
     .action((env: string, options: { limit?: number }, command: Command) =>
       execute(command, async (context, output) => {
+        const { readHistory } = await import('../engine/history.js');
         const deployments = await readHistory(context, env, options.limit);
         if (output.json) output.printJson({ deployments: deployments.map(deploymentJson) });
         else output.print(`${env}:\n${renderHistory(deployments)}`);

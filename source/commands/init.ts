@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { initProject } from '../engine/init.js';
 import { execute } from './run.js';
 
 export function registerInit(program: Command) {
@@ -9,6 +8,7 @@ export function registerInit(program: Command) {
     .option('--json', 'print the result as JSON')
     .action((_options, command: Command) =>
       execute(command, async (context, output) => {
+        const { initProject } = await import('../engine/init.js');
         const result = await initProject(context.cwd);
         if (output.json) output.printJson(result);
         else output.print(`created in ${result.root}:\n${result.created.map((item) => `  ${item}`).join('\n')}\nnext: add migrations/<version>_<name>.sql, then \`data plan local\` and \`data deploy local\``);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { localServerStatus, startLocalServer, stopLocalServer } from '../engine/local.js';
 import type { EmbeddedStatus } from '../adapters/embedded-postgres.js';
 import { execute } from './run.js';
 
@@ -18,6 +17,7 @@ export function registerLocal(program: Command) {
     .option('--json', 'print the server status as JSON')
     .action((_options, command: Command) =>
       execute(command, async (context, output) => {
+        const { startLocalServer } = await import('../engine/local.js');
         const status = await startLocalServer(context);
         if (output.json) output.printJson(status);
         else output.print(describe(status));
@@ -29,6 +29,7 @@ export function registerLocal(program: Command) {
     .option('--json', 'print {"stopped":true|false} as JSON')
     .action((_options, command: Command) =>
       execute(command, async (context, output) => {
+        const { stopLocalServer } = await import('../engine/local.js');
         const stopped = await stopLocalServer(context);
         if (output.json) output.printJson({ stopped });
         else output.print(stopped ? 'stopped the embedded server' : 'the embedded server was not running');
@@ -40,6 +41,7 @@ export function registerLocal(program: Command) {
     .option('--json', 'print the server status as JSON')
     .action((_options, command: Command) =>
       execute(command, async (context, output) => {
+        const { localServerStatus } = await import('../engine/local.js');
         const status = await localServerStatus(context);
         if (output.json) output.printJson(status);
         else output.print(describe(status));

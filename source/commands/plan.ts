@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { planDeployment, planJson } from '../engine/plan.js';
 import { table } from './output.js';
 import { execute } from './run.js';
 
@@ -10,6 +9,7 @@ export function registerPlan(program: Command) {
     .option('--json', 'print the plan as JSON')
     .action((env: string, _options, command: Command) =>
       execute(command, async (context, output) => {
+        const { planDeployment, planJson } = await import('../engine/plan.js');
         const plan = await planDeployment(context, env);
         const json = planJson(plan);
         if (output.json) return output.printJson(json);

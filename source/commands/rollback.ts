@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { rollback } from '../engine/rollback.js';
 import { deploymentJson } from './output.js';
 import { execute, positiveInteger } from './run.js';
 
@@ -13,6 +12,7 @@ export function registerRollback(program: Command) {
     .option('--json', 'print {"deployment":{...}} on stdout')
     .action((env: string, options: { steps?: number; to?: string; yes?: boolean }, command: Command) =>
       execute(command, async (context, output) => {
+        const { rollback } = await import('../engine/rollback.js');
         const deployment = await rollback(context, env, options);
         if (output.json) output.printJson({ deployment: deploymentJson(deployment) });
         if (deployment.status !== 'succeeded') {

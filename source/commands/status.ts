@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatError } from '../domain/errors.js';
-import { readStatus, type EnvironmentStatus } from '../engine/status.js';
+import type { EnvironmentStatus } from '../engine/status.js';
 import { deploymentJson, deploymentSummary, table } from './output.js';
 import { execute } from './run.js';
 
@@ -50,6 +50,7 @@ export function registerStatus(program: Command) {
     .option('--json', 'print {"environments":[...]} on stdout')
     .action((env: string | undefined, _options, command: Command) =>
       execute(command, async (context, output) => {
+        const { readStatus } = await import('../engine/status.js');
         const statuses = await readStatus(context, env);
         if (output.json) output.printJson(statusJson(statuses));
         else output.print(renderStatus(statuses, context.clock()));

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { Database, quoteIdentifier } from '../adapters/postgres.js';
-import { ensureEmbeddedServer, instanceUrl } from '../adapters/embedded-postgres.js';
 import { resolveEnvironment, type EnvironmentConfig } from '../domain/config.js';
 import { usageError } from '../domain/errors.js';
 import type { EngineContext } from './context.js';
@@ -24,6 +23,8 @@ export async function resolveTarget(project: Project, name: string, context: Eng
   if (environment.url) return { environment, url: environment.url };
   if (environment.embedded) {
     await ensureStateDirIgnored(project, context);
+    // Loaded only here: it brings execa, which costs a remote environment's start-up time.
+    const { ensureEmbeddedServer, instanceUrl } = await import('../adapters/embedded-postgres.js');
     const instance = await ensureEmbeddedServer(embeddedStateDir(project), {
       onStep: (message) => context.report({ type: 'step', message }),
     });
