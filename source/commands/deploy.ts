@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { deploymentJson } from './output.js';
+import { deploymentJson, failedAt } from './output.js';
 import { execute } from './run.js';
 
 export function registerDeploy(program: Command) {
@@ -21,7 +21,7 @@ export function registerDeploy(program: Command) {
         if (deployment.status !== 'succeeded') {
           const error = deployment.error;
           output.line(
-            `data: deployment #${deployment.id} to ${env} failed${error?.migration ? ` in ${error.migration}, statement ${error.statement} (${error.file}:${error.line})` : ''}: ${error?.message ?? 'unknown error'}` +
+            `data: deployment #${deployment.id} to ${env} failed${error?.migration ? ` in ${error.migration}${failedAt(error)}` : ''}: ${error?.message ?? 'unknown error'}` +
               (error?.detail ? `\n  detail: ${error.detail}` : '') +
               (error?.hint ? `\n  hint: ${error.hint}` : '') +
               `\n  nothing of the transactional batch was applied; the failure is recorded (data history ${env})`,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { durationMs, type Deployment } from '../domain/deployment.js';
 import { formatDuration } from '../domain/duration.js';
-import { deploymentJson, table } from './output.js';
+import { deploymentJson, failedAt, table } from './output.js';
 import { execute, positiveInteger } from './run.js';
 
 export function renderHistory(deployments: Deployment[]): string {
@@ -24,7 +24,7 @@ export function renderHistory(deployments: Deployment[]): string {
   ];
   const errors = deployments
     .filter((d) => d.error)
-    .map((d) => `#${d.id} ${d.error!.migration ? `${d.error!.migration}, statement ${d.error!.statement} (${d.error!.file}:${d.error!.line}): ` : ''}${d.error!.message}`);
+    .map((d) => `#${d.id} ${d.error!.migration ? `${d.error!.migration}${failedAt(d.error!)}: ` : ''}${d.error!.message}`);
   return [table(rows), ...(errors.length ? ['', ...errors] : [])].join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { deploymentRecord, durationMs, type Deployment } from '../domain/deployment.js';
+import { deploymentRecord, durationMs, type Deployment, type DeploymentError } from '../domain/deployment.js';
 import { formatDuration } from '../domain/duration.js';
 import { formatError, type DataError } from '../domain/errors.js';
 import type { EngineEvent, Reporter } from '../engine/context.js';
@@ -65,7 +65,7 @@ export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStrea
       case 'migration.finished':
         return line(`${stamp()} ${event.direction === 'up' ? 'applied ' : 'reverted'} ${event.version}_${event.name} in ${formatDuration(event.ms)}`);
       case 'migration.failed':
-        return line(`${stamp()} FAILED  ${event.version}_${event.name}, statement ${event.error.statement} (${event.error.file}:${event.error.line}): ${event.error.message}`);
+        return line(`${stamp()} FAILED  ${event.version}_${event.name}${failedAt(event.error)}: ${event.error.message}`);
       case 'deployment.finished': {
         const d = event.deployment;
         const took = durationMs(d);
@@ -92,6 +92,11 @@ export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStrea
     },
     reporter,
   };
+}
+
+/** `, statement 2 (file.sql:3)` when the failing statement is known. */
+export function failedAt(error: DeploymentError): string {
+  return error.statement ? `, statement ${error.statement} (${error.file}:${error.line})` : ` (${error.file})`;
 }
 
 /** A relative age: 5s, 3m, 2h, 4d. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { deploymentJson } from './output.js';
+import { deploymentJson, failedAt } from './output.js';
 import { execute, positiveInteger } from './run.js';
 
 export function registerRollback(program: Command) {
@@ -18,8 +18,8 @@ export function registerRollback(program: Command) {
         if (deployment.status !== 'succeeded') {
           const error = deployment.error;
           output.line(
-            `data: rollback #${deployment.id} of ${env} failed${error?.migration ? ` in ${error.file}, statement ${error.statement} (line ${error.line})` : ''}: ${error?.message ?? 'unknown error'}` +
-              `\n  nothing was reverted; the failure is recorded (data history ${env})`,
+            `data: rollback #${deployment.id} of ${env} failed${error?.migration ? ` in ${error.migration}${failedAt(error)}` : ''}: ${error?.message ?? 'unknown error'}` +
+              `\n  the failing transaction was rolled back; the failure is recorded (data history ${env})`,
           );
           return 1;
         }

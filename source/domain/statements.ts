@@ -8,6 +8,9 @@ export interface SqlStatement {
   text: string;
   /** 1-based line where the statement's first token is. */
   line: number;
+  /** Character offsets in the file: the first token, and the end of the statement. */
+  start: number;
+  end: number;
   /** The parser's tree for it (libpg-query's JSON). */
   ast: Record<string, unknown>;
 }
@@ -89,6 +92,8 @@ export function splitStatements(sql: string): SqlStatement[] {
       index: i + 1,
       text: raw.slice(firstToken).trimEnd(),
       line: lineAndColumn(sql, before.length + firstToken).line,
+      start: before.length + firstToken,
+      end: before.length + raw.length,
       ast: entry.stmt,
     };
   });

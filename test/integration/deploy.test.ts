@@ -72,6 +72,23 @@ describe('deploy', () => {
     expect(project.git('tag', '--list')).toBe('');
   });
 
+  it('names the failing statement of a run-time error the server gives no position for', async () => {
+    const project = await makeProject({
+      url,
+      migrations: {
+        '1_create_t.sql': 'CREATE TABLE t (id int PRIMARY KEY);\n',
+        '2_fill_t.sql': 'INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);\n\nINSERT INTO t VALUES (1);\n',
+      },
+    });
+    const result = await runCli(['deploy', 'dev', '--json'], { cwd: project.dir, env: project.vars });
+    expect(result.code).toBe(1);
+    const { deployment } = JSON.parse(result.stdout);
+    expect(deployment.error).toMatchObject({ migration: '2_fill_t', statement: 3, line: 4, code: '23505', sql: 'INSERT INTO t VALUES (1)' });
+    expect(deployment.error.detail).toContain('Key (id)=(1) already exists');
+    expect(await publicTables(url)).toEqual([]);
+    expect(result.stderr).toContain('2_fill_t, statement 3 (2_fill_t.sql:4)');
+  });
+
   it('runs each migration inside a transaction with lock_timeout and statement_timeout set', async () => {
     const project = await makeProject({
       url,
