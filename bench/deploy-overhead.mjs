@@ -47,6 +47,7 @@ try {
     options: {
       count: { type: 'string' },
       runs: { type: 'string' },
+      durable: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -56,7 +57,8 @@ try {
   process.exit(2);
 }
 if (args.help) {
-  console.log('usage: node bench/deploy-overhead.mjs [--count N (500)] [--runs R (3)]\n' +
+  console.log('usage: node bench/deploy-overhead.mjs [--count N (500)] [--runs R (3)] [--durable]\n' +
+    '--durable keeps fsync on in the embedded server (default off: disk noise swamps the tool\'s own overhead)\n' +
     'env: DATA_BENCH_DATABASE_URL=postgres://superuser@host/db uses that server instead of an embedded one');
   process.exit(0);
 }
@@ -287,7 +289,8 @@ async function main() {
     const { ensureEmbeddedServer, instanceUrl } = await import(ADAPTER);
     current.serverDir = await mkdtemp(join(tmpdir(), 'data-bench-server-'));
     log('deploy-overhead: starting a throwaway embedded PostgreSQL server ...');
-    const instance = await ensureEmbeddedServer(current.serverDir);
+    // fsync off by default: both tools then wait on the same CPU-bound server, not on a noisy disk.
+    const instance = await ensureEmbeddedServer(current.serverDir, { settings: args.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'] });
     current.adminUrl = instanceUrl(instance, 'postgres');
   }
   const version = await withClient(current.adminUrl, async (client) => (await client.query('SHOW server_version')).rows[0].server_version);
@@ -322,7 +325,7 @@ async function main() {
     ['migrations (N)', String(N)],
     ['runs', String(RUNS)],
     ['machine', `${availableParallelism()} CPU(s), 1-min load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end (other load skews timings)`],
-    ['server', `PostgreSQL ${version}${external ? ' (DATA_BENCH_DATABASE_URL)' : ' (embedded, throwaway)'}`],
+    ['server', `PostgreSQL ${version}${external ? ' (DATA_BENCH_DATABASE_URL)' : ` (embedded, throwaway, fsync ${args.durable ? 'on' : 'off'})`}`],
     ['data deploy median', `${dataMedian.toFixed(3)} s   (runs: ${dataSeconds.map((s) => s.toFixed(3)).join(', ')})`],
     ['psql -1 -f median', psqlMedian === null ? 'skipped (psql not on PATH)' : `${psqlMedian.toFixed(3)} s   (runs: ${psqlSeconds.map((s) => s.toFixed(3)).join(', ')})`],
     ['difference', psqlMedian === null ? 'n/a' : `${(dataMedian - psqlMedian).toFixed(3)} s (data median - psql median)`],
