@@ -7,29 +7,38 @@ import {
   readAppliedMigrations,
   removeAppliedMigrations,
   startDeployment,
+  type Database,
 } from '../adapters/postgres.js';
 import type { Deployment } from '../domain/deployment.js';
-import { operationError, refusal, usageError } from '../domain/errors.js';
+import { operationError, refusal, usageError, type DataError } from '../domain/errors.js';
 import type { Migration } from '../domain/migrations.js';
 import type { AppliedMigration } from '../domain/plan.js';
 import type { EngineContext } from './context.js';
 import { executeSteps, type Step } from './execute.js';
 import { parseScript } from './plan.js';
+import { loadMigrations, loadProject } from './project.js';
 import { confirmProtected, readDeployment, tagDeployment, withEnvironmentSession } from './session.js';
+import { connect, resolveTarget } from './target.js';
 
 export interface RollbackOptions {
   /** Undo the last N deployments (default 1). */
   steps?: number;
   /** Undo every deployment after this one (an id or its git tag). */
   to?: string;
+  /** Undo this deployment and every one after it (the dashboard's `r` on a row). */
+  through?: number;
   yes?: boolean;
 }
 
-export interface RollbackTarget {
+export interface RollbackPreview {
+  environment: string;
+  protected: boolean;
   /** Deployments to undo, newest first. */
   deploymentIds: number[];
-  /** Applied migrations to revert, in the order they will be reverted. */
-  migrations: AppliedMigration[];
+  /** Migrations to revert, in the order they will be reverted. */
+  migrations: Array<{ version: string; name: string; deploymentId: number; downFile: string | null }>;
+  /** Why it cannot run (a missing down file or migration file); null when it can. */
+  blocked: DataError | null;
 }
 
 /** Deployments whose migrations are applied now, newest first. */
@@ -39,9 +48,26 @@ function undoableDeployments(applied: AppliedMigration[]): number[] {
   return ids;
 }
 
-function chooseDeployments(ids: number[], environment: string, options: RollbackOptions, toId: number | null): number[] {
+function validateOptions(options: RollbackOptions): void {
+  if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1)) {
+    throw usageError(`--steps must be a whole number of at least 1, not ${options.steps}`);
+  }
+  if ([options.steps, options.to, options.through].filter((value) => value !== undefined).length > 1) {
+    throw usageError('use one of --steps or --to, not both');
+  }
+}
+
+async function chooseDeployments(db: Database, environment: string, ids: number[], options: RollbackOptions): Promise<number[]> {
   if (ids.length === 0) throw operationError(`nothing to roll back in ${environment}: no applied migration was deployed by data`, { where: `environment ${environment}` });
-  if (toId !== null) {
+  if (options.through !== undefined) {
+    if (!ids.includes(options.through)) {
+      throw operationError(`deployment #${options.through} has no applied migration in ${environment} (it failed, was rolled back, or is a rollback)`, { where: `environment ${environment}` });
+    }
+    return ids.filter((id) => id >= options.through!);
+  }
+  if (options.to !== undefined) {
+    const toId = /^\d+$/.test(options.to) ? Number(options.to) : await findDeploymentByTag(db, environment, options.to);
+    if (toId === null) throw usageError(`--to ${options.to} is neither a deployment id nor a tag of ${environment}`, { fix: `pick one from \`data history ${environment}\`` });
     const chosen = ids.filter((id) => id > toId);
     if (chosen.length === 0) throw operationError(`nothing to roll back: ${environment} has no applied deployment after #${toId}`, { where: `environment ${environment}` });
     return chosen;
@@ -55,44 +81,66 @@ function chooseDeployments(ids: number[], environment: string, options: Rollback
   return ids.slice(0, steps);
 }
 
+/** What a rollback would undo, and whether it can: one selection for the preview and the run. */
+async function selectRollback(db: Database, environment: string, isProtected: boolean, migrations: Migration[], folder: string, options: RollbackOptions) {
+  const applied = await readAppliedMigrations(db);
+  const deploymentIds = await chooseDeployments(db, environment, undoableDeployments(applied), options);
+  const toRevert = applied.filter((row) => deploymentIds.includes(row.deploymentId)).reverse();
+  const byVersion = new Map<string, Migration>(migrations.map((migration) => [migration.version, migration]));
+  let blocked: DataError | null = null;
+  for (const row of toRevert) {
+    const migration = byVersion.get(row.version);
+    if (!migration) {
+      blocked ??= refusal(`cannot roll back ${row.version}_${row.name}: its migration file is not in ${folder}`, {
+        where: `environment ${environment}, deployment #${row.deploymentId}`,
+        fix: 'check out the commit that deployed it, then roll back',
+      });
+    } else if (!migration.down) {
+      blocked ??= refusal(`cannot roll back ${row.version}_${row.name}: it has no down file`, {
+        where: `${folder}/${migration.up.file}`,
+        fix: `write ${row.version}_${row.name}.down.sql that undoes it, commit it, and roll back again`,
+      });
+    }
+  }
+  const preview: RollbackPreview = {
+    environment,
+    protected: isProtected,
+    deploymentIds,
+    migrations: toRevert.map((row) => ({ version: row.version, name: row.name, deploymentId: row.deploymentId, downFile: byVersion.get(row.version)?.down?.file ?? null })),
+    blocked,
+  };
+  return { preview, toRevert, byVersion };
+}
+
+/** Read-only: what `rollback` would undo with these options, or why it cannot. */
+export async function previewRollback(context: EngineContext, environment: string, options: RollbackOptions = {}): Promise<RollbackPreview> {
+  validateOptions(options);
+  const project = await loadProject(context);
+  const migrations = await loadMigrations(project);
+  const target = await resolveTarget(project, environment, context);
+  const db = await connect(target);
+  try {
+    return (await selectRollback(db, environment, target.environment.protected, migrations, project.migrationsDir, options)).preview;
+  } finally {
+    await db.close();
+  }
+}
+
 /**
  * `data rollback <env>`: runs the down files of the deployments being
  * undone, newest migration first, in one transaction with their
  * bookkeeping, and records a rollback deployment.
  */
 export async function rollback(context: EngineContext, environment: string, options: RollbackOptions = {}): Promise<Deployment> {
-  if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1)) {
-    throw usageError(`--steps must be a whole number of at least 1, not ${options.steps}`);
-  }
-  if (options.steps !== undefined && options.to !== undefined) throw usageError('use either --steps or --to, not both');
-
+  validateOptions(options);
   return withEnvironmentSession(context, environment, async (session) => {
     const { db, project, operator, target } = session;
-    let toId: number | null = null;
-    if (options.to !== undefined) {
-      toId = /^\d+$/.test(options.to) ? Number(options.to) : await findDeploymentByTag(db, environment, options.to);
-      if (toId === null) throw usageError(`--to ${options.to} is neither a deployment id nor a tag of ${environment}`, { fix: `pick one from \`data history ${environment}\`` });
-    }
-    const applied = await readAppliedMigrations(db);
-    const deploymentIds = chooseDeployments(undoableDeployments(applied), environment, options, toId);
-    const toRevert = applied.filter((row) => deploymentIds.includes(row.deploymentId)).reverse();
-
-    const byVersion = new Map<string, Migration>(session.migrations.map((migration) => [migration.version, migration]));
+    const { preview, toRevert, byVersion } = await selectRollback(db, environment, target.environment.protected, session.migrations, project.migrationsDir, options);
+    if (preview.blocked) throw preview.blocked;
+    const { deploymentIds } = preview;
     const steps: Step[] = toRevert.map((row) => {
-      const migration = byVersion.get(row.version);
-      if (!migration) {
-        throw refusal(`cannot roll back ${row.version}_${row.name}: its migration file is not in ${project.migrationsDir}`, {
-          where: `environment ${environment}, deployment #${row.deploymentId}`,
-          fix: 'check out the commit that deployed it, then roll back',
-        });
-      }
-      if (!migration.down) {
-        throw refusal(`cannot roll back ${row.version}_${row.name}: it has no down file`, {
-          where: `${project.migrationsDir}/${migration.up.file}`,
-          fix: `write ${row.version}_${row.name}.down.sql that undoes it, commit it, and roll back again`,
-        });
-      }
-      return { migration, script: parseScript(migration.down, project.migrationsDir), direction: 'down' };
+      const migration = byVersion.get(row.version)!;
+      return { migration, script: parseScript(migration.down!, project.migrationsDir), direction: 'down' };
     });
     await confirmProtected(session, context, `rollback of deployment(s) ${deploymentIds.map((id) => `#${id}`).join(', ')} (${steps.length} migration(s))`, options.yes);
 
