@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { deploymentJson, failedAt } from './output.js';
+import { failedAt } from '../domain/deployment.js';
+import { deploymentJson } from './output.js';
 import { execute } from './run.js';
 
 export function registerDeploy(program: Command) {

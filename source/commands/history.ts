@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { durationMs, type Deployment } from '../domain/deployment.js';
 import { formatDuration } from '../domain/duration.js';
-import { deploymentJson, failedAt, table } from './output.js';
+import { failedAt } from '../domain/deployment.js';
+import { deploymentJson, table } from './output.js';
 import { execute, positiveInteger } from './run.js';
 
 export function renderHistory(deployments: Deployment[]): string {

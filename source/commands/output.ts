@@ -1,5 +1,5 @@
-import { deploymentRecord, durationMs, type Deployment, type DeploymentError } from '../domain/deployment.js';
-import { formatDuration } from '../domain/duration.js';
+import { deploymentRecord, durationMs, failedAt, type Deployment } from '../domain/deployment.js';
+import { age, formatDuration } from '../domain/duration.js';
 import { formatError, type DataError } from '../domain/errors.js';
 import type { EngineEvent, Reporter } from '../engine/context.js';
 
@@ -92,20 +92,6 @@ export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStrea
     },
     reporter,
   };
-}
-
-/** `, statement 2 (file.sql:3)` when the failing statement is known. */
-export function failedAt(error: DeploymentError): string {
-  return error.statement ? `, statement ${error.statement} (${error.file}:${error.line})` : ` (${error.file})`;
-}
-
-/** A relative age: 5s, 3m, 2h, 4d. */
-export function age(from: Date, now: Date): string {
-  const seconds = Math.max(0, Math.round((now.getTime() - from.getTime()) / 1000));
-  if (seconds < 60) return `${seconds}s ago`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`;
-  return `${Math.floor(seconds / 86_400)}d ago`;
 }
 
 export function deploymentSummary(deployment: Deployment, now: Date): string {

@@ -61,3 +61,8 @@ export function deploymentRecord(deployment: Deployment) {
     ...(deployment.interrupted ? { interrupted: true } : {}),
   };
 }
+
+/** `, statement 2 (file.sql:3)` when the failing statement is known. */
+export function failedAt(error: DeploymentError): string {
+  return error.statement ? `, statement ${error.statement} (${error.file}:${error.line})` : ` (${error.file})`;
+}
