@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
+import { canOpenDashboard, registerDashboard } from './commands/dashboard.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerHistory } from './commands/history.js';
@@ -13,6 +15,24 @@ import { registerStatus } from './commands/status.js';
 import { ExitCode } from './domain/errors.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** The flags `data` alone accepts; anything else names a command. */
+function isBare(args: string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--config' || args[i] === '--url') i++;
+    else if (args[i] !== '--read-only' && !/^--(config|url)=/.test(args[i]!)) return false;
+  }
+  return true;
+}
+
+/** Cheap: the dashboard's own loading reports a bad config properly. */
+function insideProject(args: string[]): boolean {
+  if (args.some((arg) => arg === '--config' || arg.startsWith('--config='))) return true;
+  for (let dir = resolve(process.cwd()); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'data.config.yaml'))) return true;
+    if (dirname(dir) === dir) return false;
+  }
+}
 
 const program = new Command('data')
   .description('Boring, safe and fast PostgreSQL schema deployments from git.')
@@ -31,6 +51,7 @@ registerHistory(program);
 registerAudit(program);
 registerLocal(program);
 registerDemo(program);
+registerDashboard(program);
 const overrideExits = (command: Command): void => {
   command.exitOverride();
   command.commands.forEach(overrideExits);
@@ -38,8 +59,11 @@ const overrideExits = (command: Command): void => {
 overrideExits(program);
 
 try {
-  if (process.argv.length <= 2) program.help();
-  await program.parseAsync(process.argv);
+  // `data` alone: the dashboard in a terminal inside a project, else the help.
+  const args = process.argv.slice(2);
+  const bare = isBare(args);
+  if (bare && !(canOpenDashboard() && insideProject(args))) program.help();
+  await program.parseAsync(bare ? [...process.argv.slice(0, 2), 'dashboard', ...args] : process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     // Help and version exit 0; every other parse error is bad usage.

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { renderHistory } from './history.js';
 import { renderStatus } from './status.js';
+import { canOpenDashboard, openDashboard } from './dashboard.js';
 import { execute } from './run.js';
 
 export function registerDemo(program: Command) {
@@ -16,6 +17,7 @@ export function registerDemo(program: Command) {
         const { createDemo } = await import('../engine/demo.js');
         const result = await createDemo(context, options.dir);
         const demo = { ...context, cwd: result.dir, configPath: undefined, urlOverride: undefined };
+        if (options.ui && canOpenDashboard()) return openDashboard({ ...demo, report: () => {} }, { environment: 'local' });
         const now = context.clock();
         output.print(`demo project in ${result.dir}\n`);
         output.print(renderStatus(await readStatus(demo), now));

@@ -1,7 +1,8 @@
-import { deploymentRecord, durationMs, failedAt, type Deployment } from '../domain/deployment.js';
+import { deploymentRecord, type Deployment } from '../domain/deployment.js';
 import { age, formatDuration } from '../domain/duration.js';
 import { formatError, type DataError } from '../domain/errors.js';
 import type { EngineEvent, Reporter } from '../engine/context.js';
+import { describeEvent } from '../engine/event-text.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -48,34 +49,10 @@ export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStrea
   };
 
   const reporter = (event: EngineEvent) => {
-    switch (event.type) {
-      case 'step':
-        return line(`${stamp()} ${event.message}`);
-      case 'lock.waiting':
-        line(`${stamp()} ${event.environment} is locked by ${event.holder}; waiting`);
-        return spin(`waiting for the lock on ${event.environment}`);
-      case 'lock.acquired':
-        return line(`${stamp()} got the lock on ${event.environment} after ${formatDuration(event.waitedMs)}`);
-      case 'interrupted.repaired':
-        return line(`${stamp()} marked interrupted deployment(s) ${event.ids.map((id) => `#${id}`).join(', ')} as failed (their process ended mid-run)`);
-      case 'deployment.started':
-        return line(`${stamp()} ${event.kind} #${event.id} to ${event.environment}: ${event.migrations.length} migration(s)`);
-      case 'migration.started':
-        return spin(`${event.direction === 'up' ? 'applying' : 'reverting'} ${event.version}_${event.name} (${event.statements} statement(s))`);
-      case 'migration.finished':
-        return line(`${stamp()} ${event.direction === 'up' ? 'applied ' : 'reverted'} ${event.version}_${event.name} in ${formatDuration(event.ms)}`);
-      case 'migration.failed':
-        return line(`${stamp()} FAILED  ${event.version}_${event.name}${failedAt(event.error)}: ${event.error.message}`);
-      case 'deployment.finished': {
-        const d = event.deployment;
-        const took = durationMs(d);
-        return line(`${stamp()} ${d.kind} #${d.id} ${d.status}${took === null ? '' : ` in ${formatDuration(took)}`}`);
-      }
-      case 'tag.created':
-        return line(`${stamp()} tagged ${event.tag}`);
-      case 'tag.skipped':
-        return line(`${stamp()} not tagged: ${event.reason}`);
-    }
+    const text = describeEvent(event);
+    if (event.type === 'migration.started') return spin(text);
+    line(`${stamp()} ${text}`);
+    if (event.type === 'lock.waiting') spin(`waiting for the lock on ${event.environment}`);
   };
 
   return {
