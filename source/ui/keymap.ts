@@ -17,6 +17,8 @@ export interface KeyBinding {
   dangerous?: boolean;
   /** Shown in the footer when its scope is active. */
   hint?: boolean;
+  /** The footer's word for it, when not its id. */
+  short?: string;
   matches(input: string, key: Key): boolean;
   /** Why it cannot run now; null when it can. */
   disabled?(state: DashboardState): string | null;
@@ -82,7 +84,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { id: 'clear-marks', label: 'Esc', description: 'clear the marks', scope: 'timeline', matches: (_, key) => key.escape, run: (d) => d.clearMarks() },
   { id: 'confirm', label: 'Enter', description: 'confirm (on a protected environment: after typing its name)', scope: 'modal', matches: (_, key) => key.return, run: (d) => (d.modal?.kind === 'palette' ? d.runPalette() : void d.confirmOperation()) },
   { id: 'cancel', label: 'Esc', description: 'close / cancel (a running operation cannot be cancelled)', scope: 'modal', matches: (_, key) => key.escape, run: (d) => d.closeModal() },
-  { id: 'quit', label: 'q', description: 'quit (asks while an operation runs)', scope: 'modal', matches: char('q'), run: (d) => d.requestQuit() },
+  { id: 'dialog-quit', short: 'quit', label: 'q', description: 'quit (asks while an operation runs)', scope: 'modal', matches: char('q'), run: (d) => d.requestQuit() },
   { id: 'scroll', label: 'j/k ↓/↑', description: 'scroll help and details', scope: 'modal', matches: (input, key) => key.downArrow || key.upArrow || input === 'j' || input === 'k', run: (d, input, key) => d.scrollModal(key.downArrow || input === 'j' ? 1 : -1) },
 ];
 

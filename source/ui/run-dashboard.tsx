@@ -1,4 +1,4 @@
-import { render } from 'ink';
+import { render, type Instance } from 'ink';
 import type { EngineContext } from '../engine/context.js';
 import { createDashboardStore } from '../store/dashboard-store.js';
 import { App } from './app.js';
@@ -16,6 +16,8 @@ export interface DashboardRun {
   pollMs?: number;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /** Route console output of libraries into the frame (default true; vitest's console cannot be patched). */
+  patchConsole?: boolean;
 }
 
 /**
@@ -34,15 +36,16 @@ export async function runDashboard(run: DashboardRun): Promise<void> {
     restored = true;
     stdout.write(LEAVE_ALTERNATE_SCREEN);
   };
+  let instance: Instance | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    instance.unmount();
+    instance?.unmount();
     restore();
     process.exit(signal === 'SIGTERM' ? 143 : 129);
   };
   let crash: unknown = null;
   const onCrash = (error: unknown) => {
     crash = error;
-    instance.unmount();
+    instance?.unmount();
   };
 
   stdout.write(ENTER_ALTERNATE_SCREEN);
@@ -51,11 +54,11 @@ export async function runDashboard(run: DashboardRun): Promise<void> {
   process.once('SIGHUP', onSignal);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
-  const instance = render(
+  instance = render(
     <DashboardContext.Provider value={{ store, bindings: keymapFor(run.readOnly ?? false), theme: DEFAULT_THEME, now: () => run.context.clock() }}>
       <App />
     </DashboardContext.Provider>,
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: true },
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: run.patchConsole ?? true },
   );
   void store.getState().start();
   try {

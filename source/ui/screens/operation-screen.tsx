@@ -22,7 +22,7 @@ function reviewRows(modal: OperationModal, theme: Theme): Row[] {
     rows.push({ text: `undo deployment(s) ${preview.deploymentIds.map((id) => `#${id}`).join(', ')} of ${modal.environment}: ${preview.migrations.length} migration(s), newest first, in one transaction:`, bold: true });
     for (const migration of preview.migrations) {
       rows.push({
-        text: `  #${migration.deploymentId}  ${migration.version}_${migration.name}  ← ${migration.downFile ?? 'NO DOWN FILE'}`,
+        text: `  #${migration.deploymentId}  ${migration.downFile ?? `${migration.version}_${migration.name}: NO DOWN FILE`}`,
         color: migration.downFile ? undefined : theme.danger,
       });
     }

@@ -11,7 +11,7 @@ export function Footer({ width }: { width: number }) {
   const hints = activeBindings(bindings, state)
     .filter((binding) => binding.hint || state.modal)
     .filter((binding, index, all) => all.findIndex((other) => other.label === binding.label) === index)
-    .map((binding) => `${binding.label} ${binding.id}${binding.disabled?.(state) ? '(off)' : ''}`);
+    .map((binding) => `${binding.label} ${binding.short ?? binding.id}${binding.disabled?.(state) ? '(off)' : ''}`);
   const warning = state.warnings[0];
   return (
     <Box flexDirection="column" width={width}>
