@@ -19,8 +19,8 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 /** The flags `data` alone accepts; anything else names a command. */
 function isBare(args: string[]): boolean {
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--config' || args[i] === '--url') i++;
-    else if (args[i] !== '--read-only' && !/^--(config|url)=/.test(args[i]!)) return false;
+    if (args[i] === '--config' || args[i] === '--url' || args[i] === '--poll') i++;
+    else if (args[i] !== '--read-only' && !/^--(config|url|poll)=/.test(args[i]!)) return false;
   }
   return true;
 }

@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { parseDuration } from '../domain/duration.js';
 import { usageError } from '../domain/errors.js';
 import type { EngineContext } from '../engine/context.js';
 import { execute } from './run.js';
@@ -6,12 +7,24 @@ import { execute } from './run.js';
 /** The dashboard needs a terminal on both ends. */
 export const canOpenDashboard = () => Boolean(process.stdin.isTTY && process.stdout.isTTY);
 
-export async function openDashboard(context: EngineContext, options: { readOnly?: boolean; environment?: string }): Promise<void> {
+export interface DashboardFlags {
+  readOnly?: boolean;
+  environment?: string;
+  pollMs?: number;
+}
+
+export async function openDashboard(context: EngineContext, options: DashboardFlags): Promise<void> {
   if (!canOpenDashboard()) {
     throw usageError('the dashboard needs a terminal (stdin and stdout are not a TTY)', { fix: 'run it in a terminal, or use `data status`, `data history <env>` and the other commands in scripts' });
   }
   const { runDashboard } = await import('../ui/run-dashboard.js');
-  await runDashboard({ context, readOnly: options.readOnly, environment: options.environment });
+  await runDashboard({ context, ...options });
+}
+
+function pollInterval(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 200) throw new InvalidArgumentError(`--poll must be a duration of at least 200ms (500ms, 2s, 1m), not "${value}"`);
+  return ms;
 }
 
 export function registerDashboard(program: Command) {
@@ -19,14 +32,15 @@ export function registerDashboard(program: Command) {
     .command('dashboard [env]')
     .description('full-screen dashboard: environments, history, diff timeline, performance; deploy and roll back by keyboard (also `data` alone)')
     .option('--read-only', 'remove every dangerous action (deploy, rollback)')
-    .action((env: string | undefined, options: { readOnly?: boolean }, command: Command) =>
+    .option('--poll <duration>', 'how often the performance pane samples the server (500ms, 2s, 1m)', pollInterval, 2000)
+    .action((env: string | undefined, options: { readOnly?: boolean; poll: number }, command: Command) =>
       execute(command, async (context) => {
         const { loadProject } = await import('../engine/project.js');
         const project = await loadProject(context);
         if (env !== undefined && !project.config.environments.has(env)) {
           throw usageError(`no environment "${env}" in ${project.configFile}`, { fix: `use one of: ${project.config.environmentNames.join(', ')}` });
         }
-        await openDashboard({ ...context, report: () => {} }, { readOnly: options.readOnly, environment: env });
+        await openDashboard({ ...context, report: () => {} }, { readOnly: options.readOnly, environment: env, pollMs: options.poll });
       }),
     );
 }

@@ -57,7 +57,8 @@ function Body({ width, height, layout }: PaneSize & { layout: 'grid' | 'stacked'
       </Box>
     );
   }
-  const left = Math.floor(width / 2);
+  // History has the widest rows: it gets the larger half.
+  const left = Math.floor(width * 0.45);
   const top = Math.floor(height / 2);
   return (
     <Box flexDirection="column" width={width} height={height}>

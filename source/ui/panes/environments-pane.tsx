@@ -38,7 +38,7 @@ export function EnvironmentsPane({ width, height }: PaneSize) {
       {environments.slice(start, start + Math.floor(rows / perEnvironment)).map((row) => {
         const isSelected = row.name === selected;
         const flags = [row.protected ? 'protected' : null, row.embedded ? 'embedded' : null].filter(Boolean).join(' ');
-        const head = `${isSelected ? '▸' : ' '} ${row.name.padEnd(10)} ${row.reachable ? `● up    ${lastDeployment(row, now)}` : '✗ down'}`;
+        const head = `${isSelected ? '▸' : ' '} ${row.name.padEnd(10)} ${row.reachable ? `● up  ${lastDeployment(row, now)}` : '✗ down'}`;
         const body = row.reachable
           ? `    ${row.applied.length ? `at ${row.applied[row.applied.length - 1]}` : 'nothing applied'} · ${row.pending.length} pending · ${row.drift.length ? `drift ${row.drift.length}` : 'no drift'}${flags ? ` · ${flags}` : ''}`
           : `    ${row.error?.message ?? 'not reachable'}`;

@@ -10,8 +10,8 @@ import { Line } from '../widgets/line.js';
 import { Pane, paneContentColumns, paneContentRows } from '../widgets/pane.js';
 import type { PaneSize } from './environments-pane.js';
 
-/** `data/prod/stardate-2026.327.1001` -> `2026.327.1001`. */
-const stardateOf = (tag: string | null) => (tag ? (tag.split('stardate-')[1] ?? tag) : '-');
+/** `data/prod/stardate-2026.327.1101-2` -> `327.1101-2`: day of year and time; the details show the whole tag. */
+const stardateOf = (tag: string | null) => (tag ? (tag.split('stardate-')[1]?.replace(/^\d{4}\./, '') ?? tag) : '-');
 
 const statusOf = (deployment: Deployment) => (deployment.interrupted ? 'interrupted' : deployment.status);
 
@@ -26,17 +26,17 @@ function statusColor(deployment: Deployment, theme: Theme): string | undefined {
 export function historyRow(deployment: Deployment): string {
   const took = durationMs(deployment);
   return [
-    cell(`#${deployment.id}`, 6),
-    cell(stardateOf(deployment.gitTag), 16),
+    cell(`#${deployment.id}`, 5),
+    cell(stardateOf(deployment.gitTag), 10),
     cell(deployment.kind, 8),
     cell(statusOf(deployment), 11),
     cell(String(deployment.migrations.length), 3),
-    cell(took === null ? '-' : formatDuration(took), 7),
+    cell(took === null ? '-' : formatDuration(took), 6),
     deployment.operator.replace(/\s*<[^>]*>$/, ''),
   ].join(' ');
 }
 
-const HEADER = [cell('ID', 6), cell('STARDATE', 16), cell('KIND', 8), cell('STATUS', 11), cell('MIG', 3), cell('TOOK', 7), 'OPERATOR'].join(' ');
+const HEADER = [' ' + cell('ID', 5), cell('STARDATE', 10), cell('KIND', 8), cell('STATUS', 11), cell('MIG', 3), cell('TOOK', 6), 'OPERATOR'].join(' ');
 
 /** Pane 2: the selected environment's deployments, newest first; only the visible rows are drawn. */
 export function HistoryPane({ width, height }: PaneSize) {
