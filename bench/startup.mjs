@@ -11,8 +11,8 @@
 // TERM=xterm-256color), reads what it draws, stops the clock at the first
 // frame that shows all four panes with the environments refreshed and the
 // history rows loaded, sends `q` and makes sure the process ends.  The
-// server is stopped (`data local stop`) and the folder removed at the end,
-// also on failure or Ctrl-C.
+// server is stopped (`data local stop`), its cluster deleted and the folder
+// removed at the end, also on failure or Ctrl-C.
 //
 // Baselines, interleaved with the dashboard runs:
 //   - `node -e 0`, spawned directly, measured until it exits;
@@ -37,6 +37,7 @@ import { parseArgs } from 'node:util';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(REPO, 'dist', 'cli.js');
+const ADAPTER = join(REPO, 'dist', 'adapters', 'embedded-postgres.js');
 const TARGET_RATIO = 2.5;
 const COLUMNS = 120;
 const ROWS = 35;
@@ -73,7 +74,7 @@ if (args.help) {
   process.exit(0);
 }
 const RUNS = wholeNumber('--runs', args.runs, 7);
-if (!existsSync(CLI)) {
+if (!existsSync(CLI) || !existsSync(ADAPTER)) {
   console.error(`startup: ${CLI} is missing; build first: cd ${REPO} && npx tsc -p .`);
   process.exit(2);
 }
@@ -174,6 +175,14 @@ function cleanup() {
         if (stopped.code !== 0) log(`startup: could not stop the demo's embedded server (exit ${stopped.code ?? stopped.signal}):\n${tail(stopped.output)}`);
       } catch (error) {
         log(`startup: could not stop the demo's embedded server: ${error.message}`);
+      }
+      // Run as root, the cluster lives outside the project (under /var/tmp/data-postgres/clusters/):
+      // removing the temp folder would leave it behind, so delete it through the adapter.
+      try {
+        const { destroyEmbeddedServer } = await import(ADAPTER);
+        await destroyEmbeddedServer(join(dirname(current.config), '.data', 'postgres'));
+      } catch (error) {
+        log(`startup: could not delete the demo's embedded cluster: ${error.message}`);
       }
     }
     if (current.tmp) await rm(current.tmp, { recursive: true, force: true }).catch(() => undefined);
