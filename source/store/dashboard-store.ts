@@ -91,6 +91,8 @@ export interface DashboardState {
   cursor: Record<PaneId, number>;
   /** The selected environment's deployments, newest first, and its timeline, oldest first. */
   deployments: Deployment[];
+  /** The deployments the history filter lets through, kept with the filter so a key press never filters again. */
+  visibleDeployments: Deployment[];
   timeline: TimelineEntry[];
   detailError: ErrorInfo | null;
   historyFilter: string;
@@ -173,7 +175,7 @@ export function filterDeployments(deployments: Deployment[], filter: string): De
   );
 }
 
-const visibleDeployments = (state: DashboardState) => filterDeployments(state.deployments, state.historyFilter);
+const visibleDeployments = (state: DashboardState) => state.visibleDeployments;
 
 const clamp = (value: number, length: number) => Math.max(0, Math.min(value, length - 1));
 
@@ -248,6 +250,7 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
       layout: 'grid',
       cursor: { environments: 0, history: 0, timeline: 0, performance: 0 },
       deployments: [],
+      visibleDeployments: [],
       timeline: [],
       detailError: null,
       historyFilter: '',
@@ -264,13 +267,15 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
       async start() {
         try {
           const project = await loadProject(options.context);
-          set({ project: project.config.project });
+          const names = project.config.environmentNames;
+          const selected = get().selected;
+          set({ project: project.config.project, selected: selected && names.includes(selected) ? selected : (names[0] ?? null) });
         } catch (error) {
           set({ environmentsError: errorInfo(error), statusLine: errorInfo(error).message });
           return;
         }
-        await get().refreshEnvironments();
-        await get().loadSelected();
+        // The selected environment is known from the config: its history loads beside the statuses.
+        await Promise.all([get().refreshEnvironments(), get().loadSelected()]);
         if (stopped) return;
         timers.push(setInterval(() => void get().refreshEnvironments(), refreshMs));
         timers.push(setInterval(() => void get().pollMetrics(), pollMs));
@@ -294,6 +299,8 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
           if (stopped) return;
           const names = environments.map((environment) => environment.name);
           const state = get();
+          const newest = environments.find((environment) => environment.name === state.selected)?.lastDeployment?.id;
+          const stale = newest !== undefined && newest !== state.deployments[0]?.id;
           const selected = state.selected && names.includes(state.selected) ? state.selected : (names[0] ?? null);
           set({
             environments,
@@ -303,6 +310,8 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
             cursor: { ...state.cursor, environments: Math.max(0, names.indexOf(selected ?? '')) },
             statusLine: state.statusLine === 'loading environments' ? `${environments.length} environment(s); ${environments.filter((e) => !e.reachable).length} unreachable` : state.statusLine,
           });
+          // Someone deployed from elsewhere: the history and timeline follow.
+          if (stale && state.environmentsLoadedAt) void get().loadSelected();
         } catch (error) {
           if (!stopped) set({ environmentsError: errorInfo(error) });
         }
@@ -314,7 +323,7 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
         if (!environment) return;
         const row = get().environments.find((candidate) => candidate.name === environment);
         if (row && !row.reachable) {
-          set({ deployments: [], timeline: [], detailError: row.error ? errorInfo(row.error) : { message: `${environment} is not reachable` } });
+          set({ deployments: [], visibleDeployments: [], timeline: [], detailError: row.error ? errorInfo(row.error) : { message: `${environment} is not reachable` } });
           return;
         }
         try {
@@ -322,19 +331,21 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
           if (token !== selectionToken || stopped) return;
           const deployments = timeline.map((entry) => entry.deployment).reverse();
           const state = get();
+          const visibleDeployments = filterDeployments(deployments, state.historyFilter);
           set({
             timeline,
             deployments,
+            visibleDeployments,
             detailError: null,
             marks: state.marks.filter((id) => deployments.some((d) => d.id === id)),
             cursor: {
               ...state.cursor,
-              history: clamp(state.cursor.history, filterDeployments(deployments, state.historyFilter).length),
+              history: clamp(state.cursor.history, visibleDeployments.length),
               timeline: clamp(state.cursor.timeline, timeline.length),
             },
           });
         } catch (error) {
-          if (token === selectionToken && !stopped) set({ deployments: [], timeline: [], detailError: errorInfo(error) });
+          if (token === selectionToken && !stopped) set({ deployments: [], visibleDeployments: [], timeline: [], detailError: errorInfo(error) });
         }
       },
 
@@ -377,6 +388,7 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
           selected: name,
           cursor: { ...state.cursor, environments: index, history: 0, timeline: 0 },
           deployments: [],
+          visibleDeployments: [],
           timeline: [],
           marks: [],
           detailError: null,
@@ -391,11 +403,11 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
       },
 
       editFilter(text) {
-        set({ historyFilter: text, cursor: { ...get().cursor, history: 0 } });
+        set({ historyFilter: text, visibleDeployments: filterDeployments(get().deployments, text), cursor: { ...get().cursor, history: 0 } });
       },
 
       endFilter(keep) {
-        set(keep ? { filtering: false } : { filtering: false, historyFilter: '', cursor: { ...get().cursor, history: 0 } });
+        set(keep ? { filtering: false } : { filtering: false, historyFilter: '', visibleDeployments: get().deployments, cursor: { ...get().cursor, history: 0 } });
       },
 
       toggleMark() {

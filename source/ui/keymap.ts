@@ -1,5 +1,5 @@
 import type { Key } from 'ink';
-import { filterDeployments, type DashboardActions, type DashboardState, type PaneId } from '../store/dashboard-store.js';
+import { type DashboardActions, type DashboardState, type PaneId } from '../store/dashboard-store.js';
 
 /** Where a key works: everywhere, in one pane, or inside an open modal. */
 export type KeyScope = 'global' | PaneId | 'modal';
@@ -42,7 +42,7 @@ function deployDisabled(state: DashboardState): string | null {
 
 function rollbackDisabled(state: DashboardState): string | null {
   if (state.operation?.running) return `${state.operation.action} of ${state.operation.environment} is running`;
-  const deployment = filterDeployments(state.deployments, state.historyFilter)[state.cursor.history];
+  const deployment = state.visibleDeployments[state.cursor.history];
   if (!deployment) return 'no deployment under the cursor';
   if (deployment.kind === 'rollback') return `#${deployment.id} is itself a rollback; roll back by deploying again`;
   if (deployment.status === 'failed' || deployment.interrupted) return `#${deployment.id} failed: it applied nothing to undo`;

@@ -37,7 +37,7 @@ describe('dashboard store', () => {
     }
   });
 
-  it('refreshes the environments on its own interval: a deploy from the command line shows up', async () => {
+  it('refreshes on its own interval: a deploy from the command line shows up in the environments and the history', async () => {
     const project = await deployedProject();
     const store = createDashboardStore({ context: contextFor(project), pollMs: 60_000, refreshMs: 200 });
     try {
@@ -49,6 +49,9 @@ describe('dashboard store', () => {
       await deploy(contextFor(project), 'dev');
       await waitFor(async () => dev()?.applied.length === 2, 'the refreshed environment');
       expect(dev()?.lastDeployment?.id).toBe(2);
+      // The selected environment's history and timeline follow without a key press.
+      await waitFor(async () => store.getState().deployments[0]?.id === 2, 'the refreshed history');
+      expect(store.getState().timeline.map((entry) => entry.deployment.id)).toEqual([1, 2]);
     } finally {
       await store.getState().stop();
     }

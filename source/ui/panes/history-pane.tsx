@@ -1,8 +1,6 @@
-import { useMemo } from 'react';
 import type { Deployment } from '../../domain/deployment.js';
 import { durationMs } from '../../domain/deployment.js';
 import { formatDuration } from '../../domain/duration.js';
-import { filterDeployments } from '../../store/dashboard-store.js';
 import { useDashboard, useTheme } from '../dashboard-context.js';
 import type { Theme } from '../theme.js';
 import { cell, windowStart } from '../text.js';
@@ -26,7 +24,7 @@ function statusColor(deployment: Deployment, theme: Theme): string | undefined {
 export function historyRow(deployment: Deployment): string {
   const took = durationMs(deployment);
   return [
-    cell(`#${deployment.id}`, 5),
+    cell(`#${deployment.id}`, 6),
     cell(stardateOf(deployment.gitTag), 10),
     cell(deployment.kind, 8),
     cell(statusOf(deployment), 11),
@@ -36,19 +34,19 @@ export function historyRow(deployment: Deployment): string {
   ].join(' ');
 }
 
-const HEADER = [' ' + cell('ID', 5), cell('STARDATE', 10), cell('KIND', 8), cell('STATUS', 11), cell('MIG', 3), cell('TOOK', 6), 'OPERATOR'].join(' ');
+const HEADER = [' ' + cell('ID', 6), cell('STARDATE', 10), cell('KIND', 8), cell('STATUS', 11), cell('MIG', 3), cell('TOOK', 6), 'OPERATOR'].join(' ');
 
 /** Pane 2: the selected environment's deployments, newest first; only the visible rows are drawn. */
 export function HistoryPane({ width, height }: PaneSize) {
   const theme = useTheme();
   const deployments = useDashboard((state) => state.deployments);
+  const visible = useDashboard((state) => state.visibleDeployments);
   const filter = useDashboard((state) => state.historyFilter);
   const filtering = useDashboard((state) => state.filtering);
   const cursor = useDashboard((state) => state.cursor.history);
   const focused = useDashboard((state) => state.focused === 'history');
   const selected = useDashboard((state) => state.selected);
   const error = useDashboard((state) => state.detailError);
-  const visible = useMemo(() => filterDeployments(deployments, filter), [deployments, filter]);
   const inner = paneContentColumns(width);
   const showFilter = filtering || filter.length > 0;
   const rows = Math.max(0, paneContentRows(height) - 1 - (showFilter ? 1 : 0));
