@@ -7,7 +7,7 @@ import { operationError, usageError } from '../domain/errors.js';
 import type { AppliedMigration } from '../domain/plan.js';
 
 /** The version of the data_meta schema this release writes. */
-export const BOOKKEEPING_VERSION = 1;
+export const BOOKKEEPING_VERSION = 2;
 
 /** Quotes an identifier for SQL text; values always go as parameters. */
 export const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -184,6 +184,15 @@ const BOOKKEEPING_DDL = [
      payload jsonb NOT NULL,
      previous_hash text NOT NULL,
      hash text NOT NULL)`,
+  // Version 2: the safety layer. Overrides and what a Riker-mode deploy bypassed, and plan approvals.
+  `ALTER TABLE data_meta.deployments ADD COLUMN IF NOT EXISTS overrides jsonb NOT NULL DEFAULT '[]'`,
+  `CREATE TABLE IF NOT EXISTS data_meta.approvals (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     environment text NOT NULL,
+     plan_hash text NOT NULL,
+     approver text NOT NULL,
+     approved_at timestamptz NOT NULL,
+     UNIQUE (environment, plan_hash, approver))`,
   `CREATE OR REPLACE FUNCTION data_meta.events_are_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
      RAISE EXCEPTION 'data_meta.events is append-only: % is not allowed', TG_OP;
@@ -307,6 +316,8 @@ interface DeploymentRow {
   justification: string | null;
   error: DeploymentError | null;
   interrupted: boolean;
+  risk: Deployment['risk'];
+  overrides: Deployment['overrides'] | null;
 }
 
 const toDeployment = (row: DeploymentRow): Deployment => ({
@@ -324,6 +335,8 @@ const toDeployment = (row: DeploymentRow): Deployment => ({
   persona: row.persona,
   justification: row.justification,
   error: row.error,
+  risk: row.risk ?? null,
+  overrides: row.overrides ?? [],
   ...(row.interrupted ? { interrupted: true } : {}),
 });
 
@@ -351,7 +364,7 @@ export async function readDeployments(db: Database, environment: string, options
   const [classId, objId] = environmentLockKey(environment);
   const result = await db.query<DeploymentRow>(
     `SELECT d.id, d.environment, d.kind, d.status, d.git_sha, d.git_tag, d.operator, d.started_at, d.finished_at,
-            d.migrations, d.reverts, d.persona, d.justification, d.error,
+            d.migrations, d.reverts, d.persona, d.justification, d.error, d.risk, to_jsonb(d) -> 'overrides' AS overrides,
             d.status = 'running' AND NOT EXISTS (
               SELECT 1 FROM pg_locks l
                WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 AND l.pid = d.backend_pid
@@ -426,15 +439,22 @@ export interface NewDeployment {
   startedAt: Date;
   migrations: string[];
   persona: string | null;
+  /** The risk assessment shown before it ran, and the rules overridden (or bypassed in Riker mode) with their justification. */
+  risk?: Deployment['risk'];
+  overrides?: Deployment['overrides'];
+  justification?: string | null;
 }
 
 /** Inserts a running deployment and its start event, committed at once so a crash leaves a trace. */
 export async function startDeployment(db: Database, deployment: NewDeployment): Promise<number> {
   return inTransaction(db, async () => {
     const result = await db.query<{ id: number }>(
-      `INSERT INTO data_meta.deployments (environment, kind, status, git_sha, operator, started_at, migrations, persona, backend_pid)
-       VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, pg_backend_pid()) RETURNING id`,
-      [deployment.environment, deployment.kind, deployment.gitSha, deployment.operator, deployment.startedAt, deployment.migrations, deployment.persona],
+      `INSERT INTO data_meta.deployments (environment, kind, status, git_sha, operator, started_at, migrations, persona, backend_pid, risk, overrides, justification)
+       VALUES ($1, $2, 'running', $3, $4, $5, $6, $7, pg_backend_pid(), $8, $9, $10) RETURNING id`,
+      [
+        deployment.environment, deployment.kind, deployment.gitSha, deployment.operator, deployment.startedAt, deployment.migrations, deployment.persona,
+        deployment.risk ? JSON.stringify(deployment.risk) : null, JSON.stringify(deployment.overrides ?? []), deployment.justification ?? null,
+      ],
     );
     const id = result.rows[0]!.id;
     await appendEvents(db, [
@@ -444,7 +464,7 @@ export async function startDeployment(db: Database, deployment: NewDeployment): 
         deploymentId: id,
         actor: deployment.operator,
         at: deployment.startedAt,
-        payload: { migrations: deployment.migrations, gitSha: deployment.gitSha },
+        payload: { migrations: deployment.migrations, gitSha: deployment.gitSha, ...(deployment.overrides?.length ? { overrides: deployment.overrides } : {}) },
       },
     ]);
     return id;
@@ -505,4 +525,40 @@ export async function removeAppliedMigrations(db: Database, versions: string[]):
 export async function interruptedDeployments(db: Database, environment: string): Promise<Deployment[]> {
   const recent = await readDeployments(db, environment, { limit: 50 });
   return recent.filter((deployment) => deployment.interrupted);
+}
+
+// ---------------------------------------------------------------- approvals
+
+export interface Approval {
+  environment: string;
+  planHash: string;
+  approver: string;
+  approvedAt: Date;
+}
+
+/** Records an approval of one exact plan by one person (again is a no-op), with its audit event. */
+export async function recordApproval(db: Database, approval: Approval): Promise<boolean> {
+  return inTransaction(db, async () => {
+    const inserted = await db.query(
+      `INSERT INTO data_meta.approvals (environment, plan_hash, approver, approved_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (environment, plan_hash, approver) DO NOTHING RETURNING id`,
+      [approval.environment, approval.planHash, approval.approver, approval.approvedAt],
+    );
+    if (inserted.rowCount === 0) return false;
+    await appendEvents(db, [
+      { environment: approval.environment, kind: 'plan.approved', deploymentId: null, actor: approval.approver, at: approval.approvedAt, payload: { planHash: approval.planHash } },
+    ]);
+    return true;
+  });
+}
+
+/** Every approval of an environment, oldest first (none before bookkeeping version 2). */
+export async function readApprovals(db: Database, environment: string): Promise<Approval[]> {
+  const version = await bookkeepingVersion(db);
+  if (version === null || version < 2) return [];
+  const result = await db.query<{ environment: string; plan_hash: string; approver: string; approved_at: Date }>(
+    `SELECT environment, plan_hash, approver, approved_at FROM data_meta.approvals WHERE environment = $1 ORDER BY id`,
+    [environment],
+  );
+  return result.rows.map((row) => ({ environment: row.environment, planHash: row.plan_hash, approver: row.approver, approvedAt: row.approved_at }));
 }

@@ -1,4 +1,4 @@
-export type DeploymentKind = 'deploy' | 'rollback';
+export type DeploymentKind = 'deploy' | 'rollback' | 'riker';
 export type DeploymentStatus = 'running' | 'succeeded' | 'failed' | 'rolled_back';
 
 export interface DeploymentError {
@@ -18,6 +18,20 @@ export interface DeploymentError {
   interrupted?: boolean;
 }
 
+export interface DeploymentRisk {
+  probability: number;
+  level: string;
+  model: string;
+  factors: string[];
+}
+
+export interface Override {
+  rule: string;
+  justification: string;
+  /** True when Riker mode bypassed it rather than an explicit --override. */
+  riker?: boolean;
+}
+
 /** A row of data_meta.deployments. */
 export interface Deployment {
   id: number;
@@ -34,6 +48,10 @@ export interface Deployment {
   reverts: number[];
   persona: string | null;
   justification: string | null;
+  /** The risk assessment shown before it ran (probability of success, level, model, factors). */
+  risk?: DeploymentRisk | null;
+  /** Safety rules overridden for it (or bypassed in Riker mode), each with its justification. */
+  overrides?: Override[];
   error: DeploymentError | null;
   /** A running row whose process is gone: reported, repaired by the next deploy or rollback. */
   interrupted?: boolean;
@@ -58,6 +76,8 @@ export function deploymentRecord(deployment: Deployment) {
     durationMs: durationMs(deployment),
     reverts: deployment.reverts,
     error: deployment.error,
+    ...(deployment.risk ? { risk: deployment.risk } : {}),
+    ...(deployment.overrides?.length ? { overrides: deployment.overrides, justification: deployment.justification } : {}),
     ...(deployment.interrupted ? { interrupted: true } : {}),
   };
 }
