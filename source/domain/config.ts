@@ -1,11 +1,12 @@
 import { LineCounter, isMap, isScalar, parseDocument, type Node, type Pair } from 'yaml';
 import { parseDuration } from './duration.js';
 import { usageError } from './errors.js';
+import { LINT_RULE_IDS, RULE_SETTINGS, isLintRuleId, type LintRuleSettings, type RuleSetting } from './lint/rule-ids.js';
 
 export const PERSONAS = ['data', 'picard', 'kirk', 'janeway', 'sisko'] as const;
 export type Persona = (typeof PERSONAS)[number];
 
-const TOP_LEVEL_KEYS = ['project', 'migrations', 'persona', 'environments'] as const;
+const TOP_LEVEL_KEYS = ['project', 'migrations', 'persona', 'environments', 'lint', 'notify'] as const;
 const ENVIRONMENT_KEYS = [
   'url',
   'embedded',
@@ -45,6 +46,10 @@ export interface ProjectConfig {
   persona: Persona;
   environmentNames: string[];
   environments: Map<string, RawEnvironment>;
+  /** `lint: { rules: { <rule-id>: off | warning | error } }`; rules not named keep their own severity. */
+  lint: { rules: LintRuleSettings };
+  /** `notify: { command: <shell command> }` or `notify: { webhook: <url> }`: told of every Riker-mode deployment. */
+  notify: { command: string } | { webhook: string } | null;
 }
 
 export interface EnvironmentConfig {
@@ -70,7 +75,8 @@ function lineOf(node: Node | Pair | null | undefined, lines: LineCounter): numbe
   return lines.linePos(range[0]).line;
 }
 
-function nearest(word: string, candidates: readonly string[]): string | undefined {
+/** The candidate closest to a misspelt word, if it is close enough to be a likely meaning. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
   const distance = (a: string, b: string) => {
     const row = Array.from({ length: b.length + 1 }, (_, i) => i);
     for (let i = 1; i <= a.length; i++) {
@@ -121,6 +127,8 @@ export function parseConfig(text: string, file: string, defaultProject: string):
     persona: 'data',
     environmentNames: [],
     environments: new Map(),
+    lint: { rules: {} },
+    notify: null,
   };
 
   let environmentsNode: Node | null = null;
@@ -145,6 +153,12 @@ export function parseConfig(text: string, file: string, defaultProject: string):
         break;
       case 'environments':
         environmentsNode = value;
+        break;
+      case 'lint':
+        config.lint = parseLintSection(file, lines, value, line);
+        break;
+      case 'notify':
+        config.notify = parseNotify(file, lines, value, line);
         break;
       default:
         throw unknownKey(file, line, key, key, TOP_LEVEL_KEYS);
@@ -188,6 +202,62 @@ export function parseConfig(text: string, file: string, defaultProject: string):
 
   for (const name of config.environmentNames) extendChain(config, name);
   return config;
+}
+
+const LINT_KEYS = ['rules'] as const;
+
+/** `notify: { command: ... }` or `notify: { webhook: https://... }`; exactly one of them. */
+function parseNotify(file: string, lines: LineCounter, section: Node | null, line: number | undefined): ProjectConfig['notify'] {
+  const example = 'for example:\n    notify:\n      command: ./scripts/page-oncall.sh\n  or\n    notify:\n      webhook: https://hooks.example.com/data';
+  if (!isMap(section) || section.items.length !== 1) throw configError(file, line, 'notify must be a mapping with exactly one of command or webhook', example);
+  const pair = section.items[0]!;
+  const key = isScalar(pair.key) ? String(pair.key.value) : '';
+  const keyLine = lineOf(pair.key as Node, lines) ?? line;
+  const value = isScalar(pair.value) ? pair.value.value : undefined;
+  if (key !== 'command' && key !== 'webhook') throw unknownKey(file, keyLine, `notify.${key}`, key, ['command', 'webhook']);
+  if (typeof value !== 'string' || value.trim() === '') throw configError(file, keyLine, `notify.${key} must be a non-empty string`, example);
+  if (key === 'command') return { command: value };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configError(file, keyLine, 'notify.webhook must be an http(s) URL', example);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw configError(file, keyLine, 'notify.webhook must be an http(s) URL', example);
+  return { webhook: value };
+}
+
+/** `lint: { rules: { prefer-text-field: off } }`: every rule id and setting checked, errors at their line. */
+function parseLintSection(file: string, lines: LineCounter, section: Node | null, line: number | undefined): ProjectConfig['lint'] {
+  const lint: ProjectConfig['lint'] = { rules: {} };
+  // `lint:` with nothing under it changes nothing.
+  if (section === null || (isScalar(section) && section.value === null)) return lint;
+  if (!isMap(section)) throw configError(file, line, 'lint must be a mapping', 'for example:\n    lint:\n      rules:\n        prefer-text-field: off');
+  for (const pair of section.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const keyLine = lineOf(pair.key as Node, lines) ?? line;
+    if (!(LINT_KEYS as readonly string[]).includes(key)) throw unknownKey(file, keyLine, `lint.${key}`, key, LINT_KEYS);
+    const rules = pair.value as Node | null;
+    if (rules === null || (isScalar(rules) && rules.value === null)) continue;
+    if (!isMap(rules)) {
+      throw configError(file, keyLine, 'lint.rules must be a mapping of rule ids to off, warning or error', 'for example:\n    lint:\n      rules:\n        prefer-text-field: off');
+    }
+    for (const rule of rules.items) {
+      const id = isScalar(rule.key) ? String(rule.key.value) : '';
+      const ruleLine = lineOf(rule.key as Node, lines) ?? keyLine;
+      const path = `lint.rules.${id}`;
+      if (!isLintRuleId(id)) {
+        const guess = nearest(id, LINT_RULE_IDS);
+        throw configError(file, ruleLine, `unknown lint rule ${path}`, `${guess ? `did you mean "${guess}"? ` : ''}known rules: ${LINT_RULE_IDS.join(', ')}`);
+      }
+      const setting = isScalar(rule.value) ? rule.value.value : rule.value;
+      if (typeof setting !== 'string' || !(RULE_SETTINGS as readonly string[]).includes(setting)) {
+        throw configError(file, ruleLine, `${path} must be one of ${RULE_SETTINGS.join(', ')}`, `got ${JSON.stringify(setting ?? null)}`);
+      }
+      lint.rules[id] = setting as RuleSetting;
+    }
+  }
+  return lint;
 }
 
 function validateEnvironmentValue(file: string, line: number, path: string, key: EnvironmentKey, value: unknown) {

@@ -229,7 +229,7 @@ describe('parseConfig: unknown keys', () => {
     expect(error.message).toBe('unknown key colour');
     expect(error.where).toBe(`${FILE}:4`);
     expect(error.fix).not.toMatch(/did you mean/);
-    expect(error.fix).toBe('known keys: project, migrations, persona, environments');
+    expect(error.fix).toBe('known keys: project, migrations, persona, environments, lint, notify');
   });
 
   it('rejects an unknown environment key with its key path, line and a did-you-mean', () => {
