@@ -562,3 +562,20 @@ export async function readApprovals(db: Database, environment: string): Promise<
   );
   return result.rows.map((row) => ({ environment: row.environment, planHash: row.plan_hash, approver: row.approver, approvedAt: row.approved_at }));
 }
+
+// ---------------------------------------------------------------- statistics
+
+/** pg_class.reltuples of tables by name ('users', 'app.users'); tables that do not exist, or were never analysed, are left out. */
+export async function readRowEstimates(db: Database, tables: string[]): Promise<Map<string, number>> {
+  const estimates = new Map<string, number>();
+  if (tables.length === 0) return estimates;
+  const result = await db.query<{ name: string; rows: number }>(
+    `SELECT t.name, c.reltuples::float8 AS rows
+       FROM unnest($1::text[]) AS t(name)
+       JOIN pg_class c ON c.oid = to_regclass(t.name)
+      WHERE c.reltuples >= 0`,
+    [tables],
+  );
+  for (const row of result.rows) estimates.set(row.name, Number(row.rows));
+  return estimates;
+}

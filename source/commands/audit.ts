@@ -1,8 +1,25 @@
 import type { Command } from 'commander';
+import { table } from './output.js';
 import { execute } from './run.js';
 
 export function registerAudit(program: Command) {
-  const audit = program.command('audit').description('the append-only audit log');
+  const audit = program
+    .command('audit')
+    .description('overrides of safety rules and who made them; `audit verify <env>` checks the hash chain')
+    .argument('[env]', 'one environment (default: every one)')
+    .option('--json', 'print {"overrides":[...]} on stdout')
+    .action((env: string | undefined, _options, command: Command) =>
+      execute(command, async (context, output) => {
+        const { readOverrides } = await import('../engine/history.js');
+        const rows = await readOverrides(context, env);
+        if (output.json) return output.printJson({ overrides: rows });
+        if (rows.length === 0) return output.print(`no overrides${env ? ` in ${env}` : ''}: every deployment followed the rules`);
+        output.print(table([
+          ['ENV', 'DEPLOYMENT', 'KIND', 'STATUS', 'WHEN', 'WHO', 'RULE', 'JUSTIFICATION'],
+          ...rows.map((row) => [row.environment, `#${row.deploymentId}`, row.kind, row.status, row.at, row.operator, `${row.rule}${row.riker ? ' (Riker)' : ''}`, row.justification]),
+        ]));
+      }),
+    );
   audit
     .command('verify <env>')
     .description('walk the hash chain of data_meta.events; report the first broken link')

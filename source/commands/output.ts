@@ -58,7 +58,9 @@ export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStrea
   return {
     json,
     line,
-    printJson: (value) => stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    printJson: (value) => {
+      stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
     print: (text) => {
       if (!json) stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     },

@@ -1,18 +1,27 @@
 import type { Command } from 'commander';
+import type { Blocker } from '../engine/safety.js';
 import { table } from './output.js';
+import { renderSafety } from './safety-text.js';
 import { execute } from './run.js';
+
+/** The exit code deploy would end with: 3 for a prime directive refusal, 1 for lint errors and failed checks. */
+const blockersExitCode = (blockers: Blocker[]) => (blockers.some((blocker) => blocker.exitCode === 3) ? 3 : 1);
 
 export function registerPlan(program: Command) {
   program
     .command('plan <env>')
-    .description('what deploy would do: the pending migrations, in order, with their statements counted')
+    .description('what deploy would do: the pending migrations, lint, live checks, the prime directive, risk and warnings')
     .option('--json', 'print the plan as JSON')
     .action((env: string, _options, command: Command) =>
       execute(command, async (context, output) => {
-        const { planDeployment, planJson } = await import('../engine/plan.js');
-        const plan = await planDeployment(context, env);
+        const { planJson } = await import('../engine/plan.js');
+        const { reviewDeployment, safetyJson } = await import('../engine/safety.js');
+        const { plan, safety } = await reviewDeployment(context, env);
         const json = planJson(plan);
-        if (output.json) return output.printJson(json);
+        if (output.json) {
+          output.printJson({ ...json, safety: safetyJson(safety) });
+          return safety.blockers.length ? blockersExitCode(safety.blockers) : 0;
+        }
         if (json.pending.length === 0) output.print(`${env}: nothing to deploy (${json.applied.length} applied)`);
         else {
           output.print(`${env}: ${json.pending.length} pending migration(s), ${json.applied.length} applied\n`);
@@ -22,6 +31,9 @@ export function registerPlan(program: Command) {
           ]));
         }
         for (const drift of plan.drift) output.print(`drift in ${drift.version}: ${drift.reason}`);
+        if (json.pending.length === 0) return 0;
+        output.print(`\n${renderSafety(safety)}`);
+        return safety.blockers.length ? blockersExitCode(safety.blockers) : 0;
       }),
     );
 }

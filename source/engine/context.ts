@@ -11,6 +11,7 @@ export type EngineEvent =
   | { type: 'migration.finished'; version: string; name: string; ms: number; direction: 'up' | 'down' }
   | { type: 'migration.failed'; version: string; name: string; error: DeploymentError; direction: 'up' | 'down' }
   | { type: 'deployment.finished'; deployment: Deployment }
+  | { type: 'safety.assessed'; environment: string; risk: string; warnings: string[]; overridden: Array<{ rule: string; justification: string; riker?: boolean }> }
   | { type: 'tag.created'; tag: string }
   | { type: 'tag.skipped'; reason: string };
 

@@ -4,17 +4,24 @@ import { refusal } from '../domain/errors.js';
 import type { EngineContext } from './context.js';
 import { executeSteps, type Step } from './execute.js';
 import { computePlan, type Plan } from './plan.js';
+import { confirmRikerMode, confirmStress, notifyRikerMode, startDeadline } from './deploy-guards.js';
+import { assessSafety, blockersError, type SafetyOptions, type SafetyReport } from './safety.js';
+import { formatRisk } from '../domain/risk.js';
 import { confirmProtected, readDeployment, tagDeployment, withEnvironmentSession } from './session.js';
 
-export interface DeployOptions {
-  /** Skip the typed confirmation of a protected environment. */
+export interface DeployOptions extends SafetyOptions {
+  /** Skip the typed confirmation of a protected environment (and the extra one of a stress warning there). */
   yes?: boolean;
   /** Deploy although applied migrations drifted from the files. */
   allowDrift?: boolean;
+  /** `--i-understand "<sentence>"`: Riker mode without a terminal. */
+  iUnderstand?: string;
 }
 
 export interface DeployResult {
   plan: Plan;
+  /** What the safety layer said; null when nothing was pending. */
+  safety: SafetyReport | null;
   /** Null when nothing was pending. */
   deployment: Deployment | null;
 }
@@ -35,28 +42,43 @@ export async function deploy(context: EngineContext, environment: string, option
         fix: 'restore the applied files from git (see `data status`), or deploy anyway with --allow-drift',
       });
     }
-    if (plan.pending.length === 0) return { plan, deployment: null };
+    if (plan.pending.length === 0) return { plan, safety: null, deployment: null };
+
+    const isProtected = target.environment.protected;
+    const safety = await assessSafety(context, db, project, plan, { overrides: options.overrides, riker: options.riker, protected: isProtected, operator });
+    context.report({ type: 'safety.assessed', environment, risk: formatRisk(safety.risk), warnings: safety.stress.map((warning) => warning.message), overridden: safety.overridden });
+    if (options.riker) await confirmRikerMode(context, environment, options.iUnderstand);
+    if (safety.blockers.length > 0) throw blockersError(environment, safety.blockers);
+    if (!options.riker) await confirmStress(context, environment, safety.stress, options.yes);
     await confirmProtected(session, context, `deploy of ${plan.pending.length} migration(s)`, options.yes);
 
     // Transactional migrations first, as one batch; no-transaction ones after it.
+    const kind = options.riker ? 'riker' : 'deploy';
     const ordered = [...plan.pending.filter((p) => !p.migration.up.noTransaction), ...plan.pending.filter((p) => p.migration.up.noTransaction)];
     const steps: Step[] = ordered.map(({ migration, up }) => ({ migration, script: up, direction: 'up' }));
     const versions = ordered.map(({ migration }) => migration.version);
     const id = await startDeployment(db, {
       environment,
-      kind: 'deploy',
+      kind,
       gitSha: session.git.sha,
       operator,
       startedAt: context.clock(),
       migrations: versions,
       persona: project.config.persona,
+      risk: { probability: safety.risk.probability, level: safety.risk.level, model: safety.risk.model, factors: safety.risk.factors.map((factor) => factor.text) },
+      overrides: safety.overridden,
+      justification: safety.overridden.length ? [...new Set(safety.overridden.map((override) => override.justification))].join('; ') : null,
     });
-    context.report({ type: 'deployment.started', id, kind: 'deploy', environment, migrations: versions });
+    context.report({ type: 'deployment.started', id, kind, environment, migrations: versions });
 
     const event = (kind: string, payload: unknown) => ({ environment, kind, deploymentId: id, actor: operator, at: context.clock(), payload });
-    const result = await executeSteps(db, {
+    // maximum_migration_duration: each statement within the limit, the whole deploy within limit x migrations.
+    const limit = safety.maximumDurationMs;
+    const timeouts = limit === null ? target.environment : { ...target.environment, statementTimeoutMs: Math.min(target.environment.statementTimeoutMs || limit, limit) };
+    const deadline = limit === null ? null : startDeadline(target, db, limit * steps.length);
+    const executed = await executeSteps(db, {
       steps,
-      timeouts: target.environment,
+      timeouts,
       report: context.report,
       record: async (timings) => {
         const appliedAt = context.clock();
@@ -68,19 +90,21 @@ export async function deploy(context: EngineContext, environment: string, option
       },
       finish: async () => {
         await finishDeployment(db, id, { status: 'succeeded', finishedAt: context.clock(), migrations: versions });
-        await appendEvents(db, [event('deploy.succeeded', { migrations: versions })]);
+        await appendEvents(db, [event(`${kind}.succeeded`, { migrations: versions })]);
       },
     });
 
+    const result = deadline ? await deadline.finish(executed, limit!) : executed;
     if (!result.ok) {
       await inTransaction(db, async () => {
         await finishDeployment(db, id, { status: 'failed', finishedAt: context.clock(), migrations: versions, error: result.error });
-        await appendEvents(db, [event('deploy.failed', { error: result.error, applied: result.timings.map(({ step }) => step.migration.version) })]);
+        await appendEvents(db, [event(`${kind}.failed`, { error: result.error, applied: result.timings.map(({ step }) => step.migration.version) })]);
       });
     }
     let deployment = await readDeployment(db, environment, id);
     if (deployment.status === 'succeeded') deployment = await tagDeployment(session, deployment, context);
     context.report({ type: 'deployment.finished', deployment });
-    return { plan, deployment };
+    if (options.riker) await notifyRikerMode(context, project, deployment);
+    return { plan, safety, deployment };
   });
 }

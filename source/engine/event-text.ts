@@ -26,6 +26,12 @@ export function describeEvent(event: EngineEvent): string {
       const took = durationMs(d);
       return `${d.kind} #${d.id} ${d.status}${took === null ? '' : ` in ${formatDuration(took)}`}`;
     }
+    case 'safety.assessed':
+      return [
+        `risk: ${event.risk}`,
+        ...event.warnings.map((warning) => `warning: ${warning}`),
+        ...event.overridden.map((override) => `${override.riker ? 'bypassed (Riker mode)' : 'overridden'}: ${override.rule} (${override.justification})`),
+      ].join('\n');
     case 'tag.created':
       return `tagged ${event.tag}`;
     case 'tag.skipped':

@@ -1,0 +1,27 @@
+import { execa } from 'execa';
+
+/** `notify:` in data.config.yaml: a command that reads the event's JSON on stdin, or a webhook that receives it. */
+export type NotifyTarget = { command: string } | { webhook: string };
+
+const TIMEOUT_MS = 10_000;
+
+/**
+ * Sends one event. Never throws: the deployment has already happened, so a
+ * failed notification is reported in the returned sentence instead.
+ */
+export async function runNotification(target: NotifyTarget, event: unknown, cwd: string): Promise<string> {
+  const body = `${JSON.stringify(event, null, 2)}\n`;
+  if ('command' in target) {
+    const result = await execa(target.command, { shell: true, cwd, input: body, reject: false, timeout: TIMEOUT_MS, all: true });
+    if (result.exitCode === 0) return `notified: \`${target.command}\` exited 0`;
+    const said = String(result.all ?? '').trim().split('\n').slice(-1)[0];
+    return `notification FAILED: \`${target.command}\` ${result.timedOut ? `timed out after ${TIMEOUT_MS / 1000}s` : `exited ${result.exitCode}`}${said ? `: ${said}` : ''}`;
+  }
+  const host = new URL(target.webhook).host;
+  try {
+    const response = await fetch(target.webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    return response.ok ? `notified: webhook on ${host} answered ${response.status}` : `notification FAILED: webhook on ${host} answered ${response.status}`;
+  } catch (error) {
+    return `notification FAILED: webhook on ${host}: ${(error as Error).message}`;
+  }
+}
