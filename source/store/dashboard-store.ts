@@ -7,9 +7,9 @@ import { deploy } from '../engine/deploy.js';
 import { readDeploymentDetails, type DeploymentDetails } from '../engine/deployment-details.js';
 import { describeEvent } from '../engine/event-text.js';
 import { openMetricsSource } from '../engine/metrics.js';
-import { planDeployment } from '../engine/plan.js';
 import { loadProject } from '../engine/project.js';
 import { previewRollback, rollback, type RollbackOptions, type RollbackPreview } from '../engine/rollback.js';
+import { reviewDeployment, type SafetyReport } from '../engine/safety.js';
 import { readStatus, type EnvironmentStatus } from '../engine/status.js';
 import { readTimeline, type TimelineEntry } from '../engine/timeline.js';
 import { parsePaletteInput } from './palette.js';
@@ -41,9 +41,10 @@ export interface OperationModal {
   environment: string;
   protected: boolean;
   phase: OperationPhase;
-  /** deploy: the pending migrations and drift. */
+  /** deploy: the pending migrations and drift, and what the safety layer says of them. */
   pending?: PendingMigration[];
   drift?: Array<{ version: string; reason: string }>;
+  safety?: SafetyReport;
   /** rollback: what will be undone. */
   rollbackOptions?: RollbackOptions;
   preview?: RollbackPreview;
@@ -51,6 +52,8 @@ export interface OperationModal {
   blocked: ErrorInfo | null;
   /** What was typed back on a protected environment. */
   typed: string;
+  /** A stress warning on a protected environment asks once more: answered with y. */
+  stressConfirmed: boolean;
   /** The outcome: the deployment row it wrote, or the error that stopped it before one. */
   result: Deployment | null;
   error: ErrorInfo | null;
@@ -136,6 +139,7 @@ export interface DashboardActions {
   openDeploy(environment?: string): Promise<void>;
   openRollback(options?: RollbackOptions, environment?: string): Promise<void>;
   typeConfirmation(text: string): void;
+  confirmStress(): void;
   confirmOperation(): Promise<void>;
   closeModal(): void;
   requestQuit(): void;
@@ -163,6 +167,10 @@ export interface DashboardOptions {
 
 export const errorInfo = (error: unknown): ErrorInfo =>
   isDataError(error) ? { message: error.message, where: error.where, fix: error.fix } : { message: (error as Error)?.message ?? String(error) };
+
+/** A stress warning that asks once more (protected environment) and has not been answered yet. */
+export const needsStressConfirmation = (modal: OperationModal) =>
+  !modal.stressConfirmed && (modal.safety?.stress.some((warning) => warning.extraConfirmation) ?? false);
 
 /** Deployments matching the history filter: id, tag, kind, status, operator or a migration version. */
 export function filterDeployments(deployments: Deployment[], filter: string): Deployment[] {
@@ -488,11 +496,11 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
         const row = get().environments.find((candidate) => candidate.name === environment);
         const base: OperationModal = {
           kind: 'operation', action: 'deploy', environment, protected: row?.protected ?? false, phase: 'loading',
-          blocked: null, typed: '', result: null, error: null,
+          blocked: null, typed: '', stressConfirmed: false, result: null, error: null,
         };
         set({ modal: base });
         try {
-          const plan = await planDeployment(readContext, environment);
+          const { plan, safety } = await reviewDeployment(readContext, environment);
           const pending = plan.pending.map(({ migration, up }) => ({
             version: migration.version, name: migration.name, file: up.script.file, statements: up.statements.length, noTransaction: up.script.noTransaction,
           }));
@@ -501,8 +509,14 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
               ? { message: `${environment} has drifted from the migration files (${plan.drift.length} migration(s))`, fix: `inspect with \`data status ${environment}\`; deploy from the command line with --allow-drift once you know why` }
               : pending.length === 0
                 ? { message: `nothing to deploy: ${environment} is up to date` }
-                : null;
-          patchModal<OperationModal>('operation', { phase: 'review', pending, drift: plan.drift, blocked });
+                : safety.blockers.length > 0
+                  ? {
+                      message: `refused by ${safety.blockers.length} safety finding(s): ${safety.blockers.map((blocker) => blocker.rule).join(', ')}`,
+                      fix: `fix the migrations, or: data deploy ${environment} --override <rule> --justification "<why>"`,
+                    }
+                  : null;
+          patchModal<OperationModal>('operation', { phase: 'review', pending, drift: plan.drift, safety, blocked });
+          set({ warnings: safety.stress.map((warning) => warning.message) });
         } catch (error) {
           patchModal<OperationModal>('operation', { phase: 'review', blocked: errorInfo(error) });
         }
@@ -521,7 +535,7 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
         set({
           modal: {
             kind: 'operation', action: 'rollback', environment, protected: row?.protected ?? false, phase: 'loading',
-            rollbackOptions: chosen, blocked: null, typed: '', result: null, error: null,
+            rollbackOptions: chosen, blocked: null, typed: '', stressConfirmed: false, result: null, error: null,
           },
         });
         try {
@@ -530,6 +544,11 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
         } catch (error) {
           patchModal<OperationModal>('operation', { phase: 'review', blocked: errorInfo(error) });
         }
+      },
+
+      confirmStress() {
+        const modal = get().modal;
+        if (modal?.kind === 'operation' && modal.phase === 'review') set({ modal: { ...modal, stressConfirmed: true } });
       },
 
       typeConfirmation(text) {
@@ -542,13 +561,14 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
         if (modal?.kind !== 'operation' || modal.phase !== 'review' || modal.blocked || get().operation?.running) return;
         if (get().readOnly) return;
         if (modal.protected && modal.typed !== modal.environment) return;
+        if (needsStressConfirmation(modal)) return;
         await runOperation(modal);
       },
 
       closeModal() {
         const modal = get().modal;
         if (modal?.kind === 'operation' && modal.phase === 'running') return;
-        set({ modal: null });
+        set({ modal: null, warnings: [] });
         if (performanceVisible(get())) void get().pollMetrics();
       },
 

@@ -1,4 +1,5 @@
 import type { Key } from 'ink';
+import { needsStressConfirmation } from '../store/dashboard-store.js';
 import { completePaletteInput } from '../store/palette.js';
 import { activeBindings, type Dashboard, type KeyBinding } from './keymap.js';
 
@@ -13,6 +14,11 @@ function typeIntoField(dashboard: Dashboard, input: string, key: Key): boolean {
     else if (erase(key)) dashboard.editPalette(modal.input.slice(0, -1));
     else if (printable(input, key)) dashboard.editPalette(modal.input + input);
     else return false;
+    return true;
+  }
+  if (modal?.kind === 'operation' && modal.phase === 'review' && !modal.blocked && needsStressConfirmation(modal)) {
+    if (input !== 'y') return false;
+    dashboard.confirmStress();
     return true;
   }
   if (modal?.kind === 'operation' && modal.phase === 'review' && modal.protected && !modal.blocked) {

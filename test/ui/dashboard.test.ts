@@ -360,3 +360,38 @@ describe('performance pane', () => {
     expect(frame).toMatch(/TPS\s+\d+\.\d/);
   });
 });
+
+describe('deploy view: the safety verdicts', () => {
+  it('shows lint, live checks and risk, and refuses what the command line would refuse', async () => {
+    const s = await setup({ deployed: 1 });
+    await s.project.write('migrations/3_c.sql', 'CREATE INDEX a_id_idx ON a (id);\nDROP TABLE b;\n');
+    s.project.commit('index a, drop b');
+    const ui = await open(s);
+    await ui.waitForFrame(/1 pending/);
+    await ui.press('d');
+    const frame = await ui.waitForFrame('lint: 1 error(s)', 'require-concurrent-index-creation', 'never-drop-table-with-data', 'DROP TABLE b, but it holds 1 row', 'risk:');
+    expect(frame).toContain('cannot deploy: refused by 2 safety finding(s)');
+    expect(frame).toContain('--override <rule> --justification');
+    await ui.press(KEYS.enter);
+    expect(await tables(s.devUrl)).toEqual(['a', 'b']);
+  });
+
+  it('late at night on a protected environment: the warning asks once more, then the name, then it runs', async () => {
+    const s = await setup({ deployed: 1 });
+    await s.project.write('.data-prime-directive.yml', 'timezone: UTC\nrules: {}\n');
+    await s.project.write('migrations/3_c.sql', 'CREATE TABLE c (id int);\n');
+    s.project.commit('add c');
+    const ui = await renderDashboard({ context: contextFor(s.project, { clock: () => new Date('2026-11-10T23:30:00Z') }), environment: 'prod' });
+    await ui.waitForFrame(/1 pending/);
+    await ui.press('d');
+    await ui.waitForFrame('Deploy prod  [protected]', 'Press y to go on anyway', '23:30');
+    await ui.press('p', 'r', 'o', 'd', KEYS.enter);
+    expect(await tables(s.prodUrl)).toEqual(['a', 'b']);
+    await ui.press('y');
+    await ui.waitForFrame('Type its name to deploy');
+    for (const key of 'prod') await ui.press(key);
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame('✓ deploy #2 of prod succeeded');
+    expect(await tables(s.prodUrl)).toEqual(['a', 'b', 'c']);
+  });
+});

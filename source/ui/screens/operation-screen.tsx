@@ -2,7 +2,9 @@ import { Box } from 'ink';
 import { durationMs, failedAt } from '../../domain/deployment.js';
 import { formatDuration } from '../../domain/duration.js';
 import { describeEvent } from '../../engine/event-text.js';
-import type { OperationModal, RunningOperation } from '../../store/dashboard-store.js';
+import { formatRisk } from '../../domain/risk.js';
+import type { SafetyReport } from '../../engine/safety.js';
+import { needsStressConfirmation, type OperationModal, type RunningOperation } from '../../store/dashboard-store.js';
 import { useDashboard, useTheme } from '../dashboard-context.js';
 import type { Theme } from '../theme.js';
 import { Line } from '../widgets/line.js';
@@ -17,6 +19,7 @@ function reviewRows(modal: OperationModal, theme: Theme): Row[] {
     if (pending.length) rows.push({ text: `${pending.length} pending migration(s) will run, in this order, in one transaction (no-transaction files after it):`, bold: true });
     for (const migration of pending) rows.push({ text: `  ${migration.file}  ${migration.statements} statement(s)${migration.noTransaction ? '  (no transaction)' : ''}` });
     for (const drift of modal.drift ?? []) rows.push({ text: `  drift ${drift.version}: ${drift.reason}`, color: theme.warning });
+    if (modal.safety) rows.push(...safetyRows(modal.safety, theme));
   } else if (modal.preview) {
     const preview = modal.preview;
     rows.push({ text: `undo deployment(s) ${preview.deploymentIds.map((id) => `#${id}`).join(', ')} of ${modal.environment}: ${preview.migrations.length} migration(s), newest first, in one transaction:`, bold: true });
@@ -27,6 +30,25 @@ function reviewRows(modal: OperationModal, theme: Theme): Row[] {
       });
     }
   }
+  return rows;
+}
+
+/** Lint, live checks, the prime directive, risk and warnings: the same verdicts as `data plan`. */
+function safetyRows(safety: SafetyReport, theme: Theme): Row[] {
+  const rows: Row[] = [{ text: '' }];
+  const errors = safety.lint.filter((finding) => finding.severity === 'error').length;
+  rows.push({ text: `lint: ${safety.lint.length === 0 ? 'clean' : `${errors} error(s), ${safety.lint.length - errors} warning(s)`}`, bold: true, color: errors ? theme.danger : safety.lint.length ? theme.warning : theme.success });
+  for (const finding of safety.lint) rows.push({ text: `  ${finding.file}:${finding.line} ${finding.rule}: ${finding.message}`, color: finding.severity === 'error' ? theme.danger : theme.warning });
+  rows.push({ text: `live checks: ${safety.live.length === 0 ? 'nothing found in the target' : `${safety.live.length} finding(s)`}`, bold: true, color: safety.live.length ? theme.danger : theme.success });
+  for (const finding of safety.live) rows.push({ text: `  ${finding.rule}: ${finding.message}`, color: finding.severity === 'error' ? theme.danger : theme.warning });
+  if (safety.directive.file) {
+    rows.push({ text: 'prime directive:', bold: true });
+    for (const verdict of safety.directive.verdicts) {
+      rows.push({ text: `  ${verdict.status} ${verdict.rule}: ${verdict.reason}`, color: verdict.status === 'refused' ? theme.danger : verdict.status === 'overridden' ? theme.warning : theme.muted });
+    }
+  }
+  rows.push({ text: `risk: ${formatRisk(safety.risk)}`, bold: true, color: safety.risk.level === 'low' ? theme.success : safety.risk.level === 'medium' ? theme.warning : theme.danger });
+  for (const warning of safety.stress) rows.push({ text: `⚠ ${warning.message}`, color: theme.warning, bold: true });
   return rows;
 }
 
@@ -78,6 +100,9 @@ export function OperationScreen({ width, height }: PaneSize) {
       if (modal.blocked.where) body.push({ text: `  where: ${modal.blocked.where}` });
       if (modal.blocked.fix) body.push({ text: `  fix: ${modal.blocked.fix}` });
       footer.push({ text: '[Esc] close', color: theme.muted });
+    } else if (needsStressConfirmation(modal)) {
+      footer.push({ text: `⚠ ${modal.safety!.stress.map((warning) => warning.message).join(' ')} Press y to go on anyway.`, bold: true, color: theme.warning });
+      footer.push({ text: '[Esc] cancel   [y] I have read the warning', color: theme.muted });
     } else if (modal.protected) {
       const ready = modal.typed === modal.environment;
       footer.push({ text: `${modal.environment} is protected. Type its name to ${verb}: ${modal.typed}▌`, bold: true, color: ready ? theme.success : theme.warning });
