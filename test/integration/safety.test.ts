@@ -220,6 +220,56 @@ describe('safety: the prime directive', () => {
   });
 });
 
+describe('safety: windows, data and backups', () => {
+  let url: string;
+  beforeEach(async () => {
+    url = (await newDatabase()).url;
+  });
+
+  it('deploy_windows refuse outside the window in the directive\'s time zone, and allow inside it', async () => {
+    const project = await shop(url);
+    await project.write('.data-prime-directive.yml', 'timezone: Europe/Berlin\nrules:\n  deploy_windows: [mon-thu 09:00-17:00]\n');
+    await addMigration(project, '2_t.sql', 'CREATE TABLE t (id int);\n');
+    // Thursday 2026-11-12 17:30 in Berlin is 16:30 UTC: outside.
+    const outside = contextFor(project, { clock: () => new Date('2026-11-12T16:30:00Z') });
+    await expect(deploy(outside, 'dev')).rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining('deploy_windows') });
+    expect(await tables(url)).toEqual(['orders']);
+    // Thursday 2026-11-12 16:30 in Berlin is 15:30 UTC: inside.
+    const inside = contextFor(project, { clock: () => new Date('2026-11-12T15:30:00Z') });
+    expect((await deploy(inside, 'dev')).deployment?.status).toBe('succeeded');
+  });
+
+  it('never_drop_tables_with_data refuses with exit 3; always_backup_before_destructive refuses destructive plans and says why', async () => {
+    const project = await shop(url);
+    await project.write('.data-prime-directive.yml', 'rules:\n  never_drop_tables_with_data: true\n');
+    await addMigration(project, '2_drop.sql', 'DROP TABLE orders;\n');
+    const drop = await runCli(['deploy', 'dev'], { cwd: project.dir, env: project.vars });
+    expect(drop.code).toBe(3);
+    expect(drop.stderr).toContain('never_drop_tables_with_data');
+    expect(drop.stderr).toMatch(/orders.*3 rows/);
+
+    await project.write('.data-prime-directive.yml', 'rules:\n  always_backup_before_destructive: true\n');
+    await addMigration(project, '2_drop.sql', 'ALTER TABLE orders ALTER COLUMN state TYPE varchar(20);\n');
+    const backup = await runCli(['deploy', 'dev', '--override', 'changing-column-type', '--justification', 'orders is small, the rewrite takes milliseconds'], { cwd: project.dir, env: project.vars });
+    expect(backup.code).toBe(3);
+    expect(backup.stderr).toContain('always_backup_before_destructive');
+    expect(backup.stderr).toMatch(/snapshot/);
+    expect(await tables(url)).toEqual(['orders']);
+  });
+
+  it('a version 1 data_meta is upgraded in place by the next deploy, keeping its history', async () => {
+    const project = await shop(url);
+    await query(url, 'DROP TABLE data_meta.approvals; ALTER TABLE data_meta.deployments DROP COLUMN overrides; UPDATE data_meta.schema_version SET version = 1');
+    const history = await runCli(['history', 'dev', '--json'], { cwd: project.dir, env: project.vars });
+    expect(history.code).toBe(0);
+    expect(JSON.parse(history.stdout).deployments).toHaveLength(1);
+    await addMigration(project, '2_t.sql', 'CREATE TABLE t (id int);\n');
+    expect((await runCli(['deploy', 'dev'], { cwd: project.dir, env: project.vars })).code).toBe(0);
+    expect(await query(url, 'SELECT max(version) AS version FROM data_meta.schema_version')).toEqual([{ version: 2 }]);
+    expect((await deployments(url)).map((row) => row.overrides)).toEqual([[], []]);
+  });
+});
+
 describe('safety: stress and Riker mode', () => {
   let url: string;
   beforeEach(async () => {
