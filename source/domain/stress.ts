@@ -22,6 +22,7 @@
  */
 import type { Deployment } from './deployment.js';
 import { usageError } from './errors.js';
+import { canonicalTimeZone, localTime } from './local-time.js';
 
 // ---------------------------------------------------------------------------
 // The local clock
@@ -41,31 +42,15 @@ export type LocalClock = (instant: Date) => LocalTime;
 
 export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
-const SHORT_WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
 /** A clock for an IANA time zone; fails with a usage error naming the zone when it is unknown. */
 export function localClock(timeZone: string): LocalClock {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      weekday: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-  } catch {
+  if (!canonicalTimeZone(timeZone)) {
     throw usageError(`unknown time zone "${timeZone}"`, { fix: 'use an IANA time zone name such as Europe/Berlin or UTC' });
   }
   return (instant) => {
-    const parts = Object.fromEntries(format.formatToParts(instant).map((part) => [part.type, part.value]));
-    return {
-      weekday: SHORT_WEEKDAYS.indexOf(parts.weekday ?? ''),
-      day: Number(parts.day),
-      hour: Number(parts.hour),
-      minute: Number(parts.minute),
-    };
+    const local = localTime(instant, timeZone);
+    // localTime counts weekdays from Monday; this clock from Sunday, like Date.
+    return { weekday: (local.weekday + 1) % 7, day: Number(local.date.slice(8, 10)), hour: Math.floor(local.minute / 60), minute: local.minute % 60 };
   };
 }
 

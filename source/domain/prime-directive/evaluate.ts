@@ -1,5 +1,5 @@
 import { activePeriods, describeEnd, freezeEnd, nextPeriod } from './freeze-periods.js';
-import { WEEKDAYS, localTime, type LocalTime } from './local-time.js';
+import { WEEKDAYS, localTime, type LocalTime } from '../local-time.js';
 import { RULE_IDS, type DeployFacts, type PrimeDirective, type PrimeDirectiveRule, type RuleScope, type Verdict, type WeeklyWindow } from './types.js';
 import { insideAnyWindow, nextOpening } from './weekly-windows.js';
 import { nearest } from '../config.js';

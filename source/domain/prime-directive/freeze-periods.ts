@@ -1,4 +1,4 @@
-import { addDays, isCalendarDate, type LocalTime } from './local-time.js';
+import { addDays, isCalendarDate, type LocalTime } from '../local-time.js';
 import type { FreezePeriod } from './types.js';
 
 export const MOMENT_FORMATS = 'a date such as 2026-12-18 or a local date and time such as 2026-12-18 18:00';

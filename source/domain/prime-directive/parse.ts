@@ -2,7 +2,7 @@ import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type YAM
 import { parseDuration } from '../duration.js';
 import { usageError } from '../errors.js';
 import { MOMENT_FORMATS, exclusiveEnd, parseLocalMoment } from './freeze-periods.js';
-import { canonicalTimeZone } from './local-time.js';
+import { canonicalTimeZone } from '../local-time.js';
 import { RULE_IDS, type FreezePeriod, type PrimeDirective, type PrimeDirectiveRule, type RuleId, type RuleScope, type WeeklyWindow } from './types.js';
 import { isWindowProblem, parseWeeklyWindow } from './weekly-windows.js';
 import { YamlReader, describe } from './yaml-reader.js';

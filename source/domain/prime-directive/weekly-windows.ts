@@ -1,5 +1,5 @@
 import { nearest } from '../config.js';
-import { WEEKDAYS, addDays, clock, type LocalTime } from './local-time.js';
+import { WEEKDAYS, addDays, clock, type LocalTime } from '../local-time.js';
 import type { WeeklyWindow } from './types.js';
 
 /** Why a window text was rejected, and what to write instead. */
