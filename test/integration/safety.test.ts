@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deploy } from '../../source/engine/deploy.js';
@@ -319,5 +321,30 @@ describe('safety: stress and Riker mode', () => {
     expect((last.overrides as Array<{ riker?: boolean }>).every((override) => override.riker)).toBe(true);
     const notice = JSON.parse(await readFile(join(project.dir, 'riker-notice.json'), 'utf8'));
     expect(notice).toMatchObject({ event: 'riker-mode', deployment: { kind: 'riker', environment: 'prod', status: 'succeeded' } });
+  });
+
+  it('Riker mode POSTs the deployment to a notify webhook, and prints only its host', async () => {
+    const received: string[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk)).on('end', () => {
+        received.push(body);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const hook = `http://127.0.0.1:${port}/hooks/secret-token-123`;
+      const project = await shop(url, `notify:\n  webhook: ${hook}\n`);
+      await addMigration(project, '2_t.sql', 'CREATE TABLE t (id int);\n');
+      const result = await runCli(['deploy', 'dev', '--riker-mode', '--i-understand', RIKER_SENTENCE], { cwd: project.dir, env: project.vars });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`Riker mode: notified: webhook on 127.0.0.1:${port} answered 204`);
+      expect(result.stderr).not.toContain('secret-token-123');
+      expect(JSON.parse(received[0]!)).toMatchObject({ event: 'riker-mode', deployment: { kind: 'riker', environment: 'dev' } });
+    } finally {
+      server.close();
+    }
   });
 });
