@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadSqlParser } from '../../source/adapters/sql-parser.js';
 import {
   describeCheck,
@@ -9,9 +9,8 @@ import {
 } from '../../source/domain/live-checks.js';
 import { splitStatements } from '../../source/domain/statements.js';
 
-beforeAll(async () => {
-  await loadSqlParser();
-});
+// Top level, not beforeAll: describe blocks below parse SQL while the file is collected.
+await loadSqlParser();
 
 /** The checks of migrations given in plan order, named 1_m.sql, 2_m.sql ... */
 const checksOf = (...migrations: string[]): LiveCheck[] =>
