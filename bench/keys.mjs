@@ -23,22 +23,14 @@
 // Prints figures only; never fails on timing. Exit 1 only when something
 // actually failed (the deploy, the insert, a frame that never came, ...).
 
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { ADAPTER, BenchFailure, CLI, DIST, NO_FSYNC, childEnv, freshDatabase, log, median, ms, once, parseOptions, percentile, printTable, releaseServer, requireBuild, runBench, runChild, serverState, serverVersion, startServer, stopChild, stripAnsi, tail, wholeNumber, withClient, writeBenchConfig } from './lib.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = join(REPO, 'dist');
-const CLI = join(DIST, 'cli.js');
-const ADAPTER = join(DIST, 'adapters', 'embedded-postgres.js');
+const NAME = 'keys';
 const TARGET_MEDIAN_MS = 30;
 const COLUMNS = 120;
 const ROWS = 35;
@@ -56,43 +48,19 @@ const LOAD_TIMEOUT_MS = 120_000;
 
 // ------------------------------------------------------------------ options
 
-function wholeNumber(name, value, fallback, minimum = 1) {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < minimum) {
-    console.error(`keys: ${name} must be a whole number of at least ${minimum}, not "${value}"`);
-    process.exit(2);
-  }
-  return Number(value);
-}
-
-let args;
-try {
-  args = parseArgs({
-    options: {
-      count: { type: 'string' },
-      presses: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-} catch (error) {
-  console.error(`keys: ${error.message}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log('usage: node bench/keys.mjs [--count N (10000)] [--presses P (200)]\n' +
+const args = parseOptions(
+  NAME,
+  {
+    count: { type: 'string' },
+    presses: { type: 'string' },
+  },
+  'usage: node bench/keys.mjs [--count N (10000)] [--presses P (200)]\n' +
     'N deployments in the history of one environment; P timed key presses in the history pane\n' +
-    'env: DATA_BENCH_DATABASE_URL=postgres://superuser@host/db uses that server instead of an embedded one');
-  process.exit(0);
-}
-const N = wholeNumber('--count', args.count, 10_000, 2);
-const PRESSES = wholeNumber('--presses', args.presses, 200);
-for (const file of [CLI, ADAPTER, join(DIST, 'store', 'dashboard-store.js'), join(DIST, 'ui', 'app.js')]) {
-  if (!existsSync(file)) {
-    console.error(`keys: ${file} is missing; build first: cd ${REPO} && npx tsc -p .`);
-    process.exit(2);
-  }
-}
+    'env: DATA_BENCH_DATABASE_URL=postgres://superuser@host/db uses that server instead of an embedded one',
+);
+const N = wholeNumber(NAME, '--count', args.count, 10_000, 2);
+const PRESSES = wholeNumber(NAME, '--presses', args.presses, 200);
+requireBuild(NAME, [CLI, ADAPTER, join(DIST, 'store', 'dashboard-store.js'), join(DIST, 'ui', 'app.js')]);
 
 // Ink draws nothing but the last frame, at unmount, when it believes it runs in CI
 // (is-in-ci reads these when ink is first imported, below).
@@ -104,69 +72,8 @@ process.env.FORCE_COLOR ??= '2';
 
 // ------------------------------------------------------------------ helpers
 
-const log = (message) => process.stderr.write(`${message}\n`);
 const sleep = (ms) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Nearest-rank percentile. */
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const msText = (value) => `${value.toFixed(2)} ms`;
-const tail = (text, lines = 15) => text.trim().split('\n').slice(-lines).map((line) => `    ${line}`).join('\n');
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
-const stripAnsi = (text) => text.replace(ANSI, '').replace(/\r/g, '');
-
-/** The URL with another database name. */
-function urlFor(adminUrl, database) {
-  const url = new URL(adminUrl);
-  url.pathname = `/${encodeURIComponent(database)}`;
-  return url.toString();
-}
-
-async function withClient(url, fn) {
-  const client = new pg.Client({ connectionString: url, application_name: 'data-bench' });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-class BenchFailure extends Error {}
-
-/** The environment of a child: ours minus DATABASE_URL (it would override the environment's url). */
-function childEnv(extra) {
-  const env = { ...process.env, ...extra };
-  delete env.DATABASE_URL;
-  return env;
-}
-
-function runCli(cliArgs, env) {
-  return new Promise((resolvePromise, reject) => {
-    let output = '';
-    const child = spawn(process.execPath, [CLI, ...cliArgs], { cwd: current.projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    current.child = child;
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      current.child = null;
-      resolvePromise({ code, signal, output });
-    });
-  });
-}
+const msText = (value) => ms(value, 2);
 
 // ------------------------------------------------------------------ the fake terminal
 
@@ -243,58 +150,18 @@ function waitForWrite(stdout, from, test, timeoutMs, what) {
 
 // ------------------------------------------------------------------ state and cleanup
 
-const current = {
-  child: null,
-  serverDir: null, // embedded server state folder, when we started one
-  projectDir: null,
-  adminUrl: null,
-  database: null, // name still to drop
-  store: null,
-  instance: null,
-};
+const current = serverState({ store: null, instance: null });
 
-let cleaning = null;
-function cleanup() {
-  cleaning ??= (async () => {
-    if (current.child && current.child.exitCode === null) current.child.kill('SIGTERM');
-    try {
-      current.instance?.unmount();
-    } catch {
-      // already unmounted
-    }
-    await current.store?.getState().stop().catch(() => undefined);
-    if (current.adminUrl && current.database) {
-      try {
-        await withClient(current.adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${current.database}" WITH (FORCE)`));
-        current.database = null;
-      } catch (error) {
-        if (!current.serverDir) log(`keys: could not drop the bench database ${current.database}: ${error.message}`);
-      }
-    }
-    if (current.serverDir) {
-      try {
-        const { destroyEmbeddedServer } = await import(ADAPTER);
-        await destroyEmbeddedServer(current.serverDir);
-      } catch (error) {
-        log(`keys: could not destroy the embedded server in ${current.serverDir}: ${error.message}`);
-      }
-    }
-    if (current.projectDir) await rm(current.projectDir, { recursive: true, force: true }).catch(() => undefined);
-  })();
-  return cleaning;
-}
-
-// process.on, not once: Ink's signal-exit handler re-raises the signal (ending
-// the process before the cleanup) when it finds itself the only listener left.
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`keys: ${signal}, cleaning up`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
+const cleanup = once(async () => {
+  stopChild(current.child);
+  try {
+    current.instance?.unmount();
+  } catch {
+    // already unmounted
+  }
+  await current.store?.getState().stop().catch(() => undefined);
+  await releaseServer(NAME, current, (names) => `the bench database ${names.join(', ')}`);
+});
 
 // ------------------------------------------------------------------ the project and its history
 
@@ -312,10 +179,7 @@ CREATE INDEX widgets_name_idx ON widgets (name);
 `,
   );
   await writeFile(join(dir, 'migrations', `${VERSION}_create_widgets.down.sql`), 'DROP TABLE widgets;\n');
-  await writeFile(
-    join(dir, 'data.config.yaml'),
-    ['project: bench', 'migrations: migrations', 'environments:', `  ${ENVIRONMENT}:`, '    url: ${BENCH_URL}', ''].join('\n'),
-  );
+  await writeBenchConfig(dir, ENVIRONMENT);
 }
 
 /**
@@ -405,34 +269,21 @@ function nextKey(i, cursor, length) {
 // ------------------------------------------------------------------ main
 
 async function main() {
-  const external = process.env.DATA_BENCH_DATABASE_URL;
-  if (external) {
-    current.adminUrl = external;
-    log('keys: using the server of DATA_BENCH_DATABASE_URL');
-  } else {
-    const { ensureEmbeddedServer, instanceUrl } = await import(ADAPTER);
-    current.serverDir = await mkdtemp(join(tmpdir(), 'data-bench-server-'));
-    log('keys: starting a throwaway embedded PostgreSQL server ...');
-    const instance = await ensureEmbeddedServer(current.serverDir, { settings: ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'] });
-    current.adminUrl = instanceUrl(instance, 'postgres');
-  }
-  const serverVersion = await withClient(current.adminUrl, async (client) => (await client.query('SHOW server_version')).rows[0].server_version);
-  const database = `data_bench_keys_${randomBytes(4).toString('hex')}`;
-  await withClient(current.adminUrl, (client) => client.query(`CREATE DATABASE "${database}"`));
-  current.database = database;
-  const url = urlFor(current.adminUrl, database);
+  const external = await startServer(NAME, current, NO_FSYNC);
+  const version = await serverVersion(current.adminUrl);
+  const { url } = await freshDatabase(current, 'keys');
 
   current.projectDir = await mkdtemp(join(tmpdir(), 'data-bench-project-'));
   await writeProject(current.projectDir);
   // Never let git (the deploy, and the engine in this process) find a repository above the temp project folder.
   process.env.GIT_CEILING_DIRECTORIES = dirname(current.projectDir);
-  const deployed = await runCli(['deploy', ENVIRONMENT, '--yes'], childEnv({ BENCH_URL: url, CI: 'true' }));
+  const deployed = await runChild(process.execPath, [CLI, 'deploy', ENVIRONMENT, '--yes'], { cwd: current.projectDir, env: childEnv({ BENCH_URL: url, CI: 'true' }) }, current);
   if (deployed.code !== 0) throw new BenchFailure(`data deploy ${ENVIRONMENT} --yes exited with ${deployed.code ?? deployed.signal}:\n${tail(deployed.output)}`);
 
   const insertStarted = performance.now();
   const ids = await buildHistory(url);
   if (ids.length !== N) throw new BenchFailure(`${ENVIRONMENT} has ${ids.length} deployments after the insert, expected ${N}`);
-  log(`keys: PostgreSQL ${serverVersion}; ${N} deployments in ${ENVIRONMENT} (${((performance.now() - insertStarted) / 1000).toFixed(2)} s to insert); project in ${current.projectDir}`);
+  log(`keys: PostgreSQL ${version}; ${N} deployments in ${ENVIRONMENT} (${((performance.now() - insertStarted) / 1000).toFixed(2)} s to insert); project in ${current.projectDir}`);
 
   // The dashboard, in this process, as run-dashboard.tsx renders it.
   const [{ createElement }, { render }, { createDashboardStore }, { App }, { DashboardContext }, { keymapFor }, { DEFAULT_THEME }, { nonInteractive }] = await Promise.all([
@@ -522,7 +373,7 @@ async function main() {
     ['key presses', `${PRESSES} in the history pane, ${GAP_MS} ms apart (${[...byKey].map(([name, values]) => `${values.length} ${name}`).join(', ')})`],
     ['terminal', `fake TTY ${COLUMNS}x${ROWS}; Ink render (not debug): 30 fps throttle and log-update included`],
     ['machine', `${availableParallelism()} CPU(s), 1-min load average ${loadavg()[0].toFixed(2)} at end (other load skews timings)`],
-    ['server', `PostgreSQL ${serverVersion}${external ? ' (DATA_BENCH_DATABASE_URL)' : ' (embedded, throwaway, fsync off)'}`],
+    ['server', `PostgreSQL ${version}${external ? ' (DATA_BENCH_DATABASE_URL)' : ' (embedded, throwaway, fsync off)'}`],
     ['initial load', `${msText(loadMs)} store start to the first frame with rows (start() resolved after ${msText(startResolvedMs)})`],
     ['key to frame median', msText(medianMs)],
     ['key to frame p95', msText(percentile(latencies, 95))],
@@ -533,22 +384,9 @@ async function main() {
     ['other frames between', `${interleaved} press(es) had another frame (a background poll) drawn before their own`],
     ['target', `< ${TARGET_MEDIAN_MS} ms median   (${medianMs < TARGET_MEDIAN_MS ? 'met' : 'not met'})`],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  console.log('\ndashboard key latency benchmark');
-  for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
+  printTable('dashboard key latency benchmark', rows);
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (error) {
-  exitCode = 1;
-  if (interrupted) {
-    // the signal handler cleans up and exits; errors of the interrupted run are its echo
-  } else if (error instanceof BenchFailure) log(`keys: FAILED: ${error.message}`);
-  else if (error?.code) log(`keys: FAILED: ${error.message} (${error.code})`); // pg or system error
-  else log(`keys: FAILED: ${error?.stack ?? error}`);
-} finally {
-  await cleanup();
-}
-process.exit(exitCode);
+// process.on, not once: Ink's signal-exit handler re-raises the signal (ending
+// the process before the cleanup) when it finds itself the only listener left.
+await runBench(NAME, main, cleanup, { keepListening: true });

@@ -30,57 +30,31 @@
 // Prints figures only; never fails on timing. Exit 1 only when a tool
 // crashed or printed something that is not its JSON.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { CLI, median, ms, parseOptions, requireBuild, runChild, wholeNumber } from './lib.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(REPO, 'dist', 'cli.js');
+const NAME = 'lint bench';
 
 // ------------------------------------------------------------------ options
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      count: { type: 'string' },
-      runs: { type: 'string' },
-      squawk: { type: 'string' },
-      keep: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-} catch (error) {
-  console.error(`lint bench: ${error.message}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log('usage: node bench/lint.mjs [--count N (1000)] [--runs R (5)] [--squawk PATH] [--keep]\n' +
-    'time `data lint` and squawk over the same N generated migration files');
-  process.exit(0);
-}
-
-function wholeNumber(name, value, fallback) {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
-    console.error(`lint bench: ${name} must be a whole number of at least 1, not "${value}"`);
-    process.exit(2);
-  }
-  return Number(value);
-}
-
-const COUNT = wholeNumber('--count', args.count, 1000);
-const RUNS = wholeNumber('--runs', args.runs, 5);
-if (!existsSync(CLI)) {
-  console.error(`lint bench: ${CLI} is missing; build first: cd ${REPO} && npx tsc -p .`);
-  process.exit(2);
-}
+const args = parseOptions(
+  NAME,
+  {
+    count: { type: 'string' },
+    runs: { type: 'string' },
+    squawk: { type: 'string' },
+    keep: { type: 'boolean' },
+  },
+  'usage: node bench/lint.mjs [--count N (1000)] [--runs R (5)] [--squawk PATH] [--keep]\n' +
+    'time `data lint` and squawk over the same N generated migration files',
+);
+const COUNT = wholeNumber(NAME, '--count', args.count, 1000);
+const RUNS = wholeNumber(NAME, '--runs', args.runs, 5);
+requireBuild(NAME, [CLI]);
 
 function isExecutable(path) {
   try {
@@ -216,24 +190,9 @@ function makeMigration(n, next) {
 
 // ------------------------------------------------------------------ running
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Runs a command to the end, timing it; stdout kept (for the counts), stderr kept for failures. */
+/** One timed run in the folder, CI=true as in a pipeline; stdout kept (for the counts), stderr kept for failures. */
 function timed(command, commandArgs, cwd) {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(command, commandArgs, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
-    const out = [];
-    const err = [];
-    child.stdout.on('data', (chunk) => out.push(chunk));
-    child.stderr.on('data', (chunk) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ ms: performance.now() - started, code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-  });
+  return runChild(command, commandArgs, { cwd, env: { ...process.env, CI: 'true' } });
 }
 
 function findingsOf(tool, result) {
@@ -287,7 +246,6 @@ try {
     }
   }
 
-  const ms = (value) => `${value.toFixed(0)} ms`;
   const row = (label, values, note = '') => console.log(`${label.padEnd(12)} median ${ms(median(values)).padStart(8)}   runs ${values.map((v) => v.toFixed(0)).join(', ')}${note}`);
   row('data lint', times.data, `   (${counts.data} findings)`);
   if (squawk.path) {

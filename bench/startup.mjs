@@ -28,16 +28,13 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { ADAPTER, BenchFailure, CLI, REPO, childEnv, destroyServer, log, median, ms, once, parseOptions, printTable, removeDir, requireBuild, runBench, runChild, stopChild, stripAnsi, tail, wholeNumber } from './lib.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(REPO, 'dist', 'cli.js');
-const ADAPTER = join(REPO, 'dist', 'adapters', 'embedded-postgres.js');
+const NAME = 'startup';
 const TARGET_RATIO = 2.5;
 const COLUMNS = 120;
 const ROWS = 35;
@@ -46,38 +43,16 @@ const QUIT_TIMEOUT_MS = 5_000;
 
 // ------------------------------------------------------------------ options
 
-function wholeNumber(name, value, fallback) {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
-    console.error(`startup: ${name} must be a whole number of at least 1, not "${value}"`);
-    process.exit(2);
-  }
-  return Number(value);
-}
-
-let args;
-try {
-  args = parseArgs({
-    options: {
-      runs: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-} catch (error) {
-  console.error(`startup: ${error.message}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log('usage: node bench/startup.mjs [--runs N (7)]\n' +
-    'time from process start to the first complete dashboard frame (demo project, server running), against `node -e 0`');
-  process.exit(0);
-}
-const RUNS = wholeNumber('--runs', args.runs, 7);
-if (!existsSync(CLI) || !existsSync(ADAPTER)) {
-  console.error(`startup: ${CLI} is missing; build first: cd ${REPO} && npx tsc -p .`);
-  process.exit(2);
-}
+const args = parseOptions(
+  NAME,
+  {
+    runs: { type: 'string' },
+  },
+  'usage: node bench/startup.mjs [--runs N (7)]\n' +
+    'time from process start to the first complete dashboard frame (demo project, server running), against `node -e 0`',
+);
+const RUNS = wholeNumber(NAME, '--runs', args.runs, 7);
+requireBuild(NAME, [CLI, ADAPTER]);
 for (const tool of ['script', 'stty']) {
   if (spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0) {
     console.error(`startup: \`${tool}\` is not on PATH (util-linux script and coreutils stty are needed for the pseudo-terminal)`);
@@ -87,24 +62,9 @@ for (const tool of ['script', 'stty']) {
 
 // ------------------------------------------------------------------ helpers
 
-const log = (message) => process.stderr.write(`${message}\n`);
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const ms = (value) => `${value.toFixed(0)} ms`;
 const list = (values) => values.map((value) => value.toFixed(0)).join(', ');
-const tail = (text, lines = 15) => text.trim().split('\n').slice(-lines).map((line) => `    ${line}`).join('\n');
 /** Single-quoted for sh. */
 const shellQuote = (text) => `'${text.replaceAll("'", `'\\''`)}'`;
-
-// CSI (colours, cursor moves, erase, ?2026h/l, ?1049h ...), OSC, and two-byte escapes.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
-const stripAnsi = (text) => text.replace(ANSI, '').replace(/\r/g, '');
 
 // Ink wraps each frame it writes to a terminal in synchronized-output markers.
 const BEGIN_FRAME = '\x1b[?2026h';
@@ -121,12 +81,9 @@ function isComplete(frame) {
   return PANE_TITLES.every((title) => frame.includes(title)) && frame.includes('refreshed') && /[▸ ]#1 {2,}\S/.test(frame);
 }
 
-class BenchFailure extends Error {}
-
 /** The environment of a child: ours, minus what would change what it does or draws. */
-function childEnv(extra = {}) {
-  const env = { ...process.env, TERM: 'xterm-256color', SHELL: '/bin/sh', ...extra };
-  delete env.DATABASE_URL; // would override the demo environments' connection
+function terminalEnv(extra = {}) {
+  const env = childEnv({ TERM: 'xterm-256color', SHELL: '/bin/sh', ...extra });
   // Ink draws nothing but the last frame, at exit, when it believes it runs in CI.
   delete env.CI;
   delete env.CONTINUOUS_INTEGRATION;
@@ -141,63 +98,21 @@ const current = {
   config: null, // the demo's data.config.yaml once `data demo` ran: its server must be stopped
 };
 
-function killChild() {
-  const child = current.child;
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-}
-
-/** Runs a process to completion (output collected); no timing. */
-function run(command, commandArgs, options) {
-  return new Promise((resolvePromise, reject) => {
-    let output = '';
-    const child = spawn(command, commandArgs, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    current.child = child;
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
-    child.once('error', (error) => {
-      current.child = null;
-      reject(error);
-    });
-    child.once('close', (code, signal) => {
-      current.child = null;
-      resolvePromise({ code, signal, output });
-    });
-  });
-}
-
-let cleaning = null;
-function cleanup() {
-  cleaning ??= (async () => {
-    killChild();
-    if (current.config && existsSync(current.config)) {
-      try {
-        const stopped = await run(process.execPath, [CLI, '--config', current.config, 'local', 'stop'], { cwd: dirname(current.config), env: childEnv({ CI: 'true' }) });
-        if (stopped.code !== 0) log(`startup: could not stop the demo's embedded server (exit ${stopped.code ?? stopped.signal}):\n${tail(stopped.output)}`);
-      } catch (error) {
-        log(`startup: could not stop the demo's embedded server: ${error.message}`);
-      }
-      // Run as root, the cluster lives outside the project (under /var/tmp/data-postgres/clusters/):
-      // removing the temp folder would leave it behind, so delete it through the adapter.
-      try {
-        const { destroyEmbeddedServer } = await import(ADAPTER);
-        await destroyEmbeddedServer(join(dirname(current.config), '.data', 'postgres'));
-      } catch (error) {
-        log(`startup: could not delete the demo's embedded cluster: ${error.message}`);
-      }
+const cleanup = once(async () => {
+  stopChild(current.child);
+  if (current.config && existsSync(current.config)) {
+    try {
+      const stopped = await runChild(process.execPath, [CLI, '--config', current.config, 'local', 'stop'], { cwd: dirname(current.config), env: terminalEnv({ CI: 'true' }) }, current);
+      if (stopped.code !== 0) log(`startup: could not stop the demo's embedded server (exit ${stopped.code ?? stopped.signal}):\n${tail(stopped.output)}`);
+    } catch (error) {
+      log(`startup: could not stop the demo's embedded server: ${error.message}`);
     }
-    if (current.tmp) await rm(current.tmp, { recursive: true, force: true }).catch(() => undefined);
-  })();
-  return cleaning;
-}
-
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    interrupted = true;
-    log(`startup: ${signal}, cleaning up`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
+    // Run as root, the cluster lives outside the project (under /var/tmp/data-postgres/clusters/):
+    // removing the temp folder would leave it behind, so delete it through the adapter.
+    await destroyServer(join(dirname(current.config), '.data', 'postgres'), "startup: could not delete the demo's embedded cluster");
+  }
+  await removeDir(current.tmp);
+});
 
 // ------------------------------------------------------------------ measurements
 
@@ -225,7 +140,7 @@ function underPty(command, cwd, onOutput) {
   const started = performance.now();
   const child = spawn('script', ['-qfec', `stty cols ${COLUMNS} rows ${ROWS} && exec ${command}`, '/dev/null'], {
     cwd,
-    env: childEnv(),
+    env: terminalEnv(),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   current.child = child;
@@ -291,7 +206,7 @@ async function dashboardRun(demoDir, label) {
   const timeout = new Promise((resolvePromise) => setTimeout(resolvePromise, FRAME_TIMEOUT_MS, 'timeout'));
   const outcome = await Promise.race([completed, pty.closed.then(() => 'closed'), timeout]);
   if (outcome === 'closed' || outcome === 'timeout') {
-    killChild();
+    stopChild(current.child);
     await pty.closed;
     const seen = lastFrame || stripAnsi(pty.output());
     throw new BenchFailure(
@@ -326,7 +241,7 @@ async function main() {
   log(`startup: creating the demo project in ${demoDir} (starts its embedded PostgreSQL server) ...`);
   current.config = join(demoDir, 'data.config.yaml');
   const demoStarted = performance.now();
-  const demo = await run(process.execPath, [CLI, 'demo', '--dir', demoDir, '--no-ui'], { cwd: current.tmp, env: childEnv() });
+  const demo = await runChild(process.execPath, [CLI, 'demo', '--dir', demoDir, '--no-ui'], { cwd: current.tmp, env: terminalEnv() }, current);
   if (demo.code !== 0) throw new BenchFailure(`data demo exited with ${demo.code ?? demo.signal}:\n${tail(demo.output)}`);
   log(`startup: demo ready in ${((performance.now() - demoStarted) / 1000).toFixed(1)} s; 1 warm-up run of each, then ${RUNS} measured run(s)`);
 
@@ -377,22 +292,7 @@ async function main() {
     ['ratio net / node -e 0', `${netRatio.toFixed(2)}x   (this one is held against the target)`],
     ['target', `< ${TARGET_RATIO.toFixed(1)}x   (${netRatio < TARGET_RATIO ? 'met' : 'not met'})`],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  console.log('\ndashboard start-up benchmark');
-  for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
+  printTable('dashboard start-up benchmark', rows);
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (error) {
-  exitCode = 1;
-  if (interrupted) {
-    // the signal handler cleans up and exits; errors of the interrupted run are its echo
-  } else if (error instanceof BenchFailure) log(`startup: FAILED: ${error.message}`);
-  else if (error?.code) log(`startup: FAILED: ${error.message} (${error.code})`);
-  else log(`startup: FAILED: ${error?.stack ?? error}`);
-} finally {
-  await cleanup();
-}
-process.exit(exitCode);
+await runBench(NAME, main, cleanup);
