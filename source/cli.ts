@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { registerAchievements } from './commands/achievements.js';
 import { registerApprove } from './commands/approve.js';
 import { registerAudit } from './commands/audit.js';
+import { registerConfig } from './commands/config.js';
 import { canOpenDashboard, registerDashboard } from './commands/dashboard.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDeploy } from './commands/deploy.js';
@@ -13,16 +15,18 @@ import { registerLint } from './commands/lint.js';
 import { registerLocal } from './commands/local.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRollback } from './commands/rollback.js';
+import { registerSetup } from './commands/setup.js';
 import { registerStatus } from './commands/status.js';
 import { ExitCode } from './domain/errors.js';
+import { isPersonaName, PERSONAS, PLAIN } from './domain/personas.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** The flags `data` alone accepts; anything else names a command. */
 function isBare(args: string[]): boolean {
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--config' || args[i] === '--url' || args[i] === '--poll') i++;
-    else if (args[i] !== '--read-only' && !/^--(config|url|poll)=/.test(args[i]!)) return false;
+    if (args[i] === '--config' || args[i] === '--url' || args[i] === '--poll' || args[i] === '--persona') i++;
+    else if (args[i] !== '--read-only' && !/^--(config|url|poll|persona)=/.test(args[i]!)) return false;
   }
   return true;
 }
@@ -36,11 +40,17 @@ function insideProject(args: string[]): boolean {
   }
 }
 
+function personaFlag(value: string): string {
+  if (value !== PLAIN && !isPersonaName(value)) throw new InvalidArgumentError(`choose one of ${[...PERSONAS, PLAIN].join(', ')}, not "${value}"`);
+  return value;
+}
+
 const program = new Command('data')
   .description('Boring, safe and fast PostgreSQL schema deployments from git.')
   .version(version)
   .option('--config <path>', 'data.config.yaml to use (default: the nearest one above the current folder)')
   .option('--url <url>', 'connect here instead of the environment\'s own settings (also DATABASE_URL)')
+  .option('--persona <name>', `who speaks: ${[...PERSONAS, PLAIN].join(', ')} (none: plain text); wins over your setting, the project's persona:, NO_COLOR and non-terminal output`, personaFlag)
   .showHelpAfterError('(run `data --help` for the commands)')
   .exitOverride();
 
@@ -56,6 +66,9 @@ registerAudit(program);
 registerLocal(program);
 registerDemo(program);
 registerDashboard(program);
+registerSetup(program);
+registerConfig(program);
+registerAchievements(program);
 const overrideExits = (command: Command): void => {
   command.exitOverride();
   command.commands.forEach(overrideExits);

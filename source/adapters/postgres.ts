@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { parse as parseConnectionString } from 'pg-connection-string';
+import { parse as parseConnectionString, parseIntoClientConfig } from 'pg-connection-string';
 import { type AuditEvent, type AuditEventContent, GENESIS_HASH, chainEvents } from '../domain/audit-chain.js';
 import type { Deployment, DeploymentError, DeploymentKind, DeploymentStatus } from '../domain/deployment.js';
-import { operationError, usageError } from '../domain/errors.js';
+import { DataError, ExitCode, usageError, type ErrorDetails } from '../domain/errors.js';
 import type { AppliedMigration } from '../domain/plan.js';
+import { lookupPgpassPassword } from './pgpass.js';
 
 /** The version of the data_meta schema this release writes. */
 export const BOOKKEEPING_VERSION = 2;
@@ -23,16 +24,43 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** libpq's sslmode values, as `data setup` saves them in a profile. */
+export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
 export interface ConnectionTarget {
   url: string;
   /** For messages: which environment this is. */
   environment: string;
   connectTimeoutMs: number;
+  /** From a profile: applied with libpq's meaning (prefer falls back to no SSL, allow to SSL), replacing the url's. */
+  sslmode?: SslMode;
+  /** This password and no other (the check of `data setup`); a function so it never shows when the target is printed. */
+  password?: () => string;
+  /** Where a profile keeps its password (the OS keyring): asked after PGPASSWORD, before the password file. */
+  storedPassword?: () => Promise<string | undefined>;
+  /** What to change when the connection fails, instead of the url in data.config.yaml. */
+  settingsHint?: string;
+}
+
+/** What a failed connection needs fixed, for `data setup` to send the user to the right field. */
+export type ConnectionProblem = 'host' | 'refused' | 'timeout' | 'password' | 'rejected' | 'database' | 'ssl' | 'other';
+
+/** A connection that failed; `problem` says which setting is the likely cause. */
+export class ConnectionError extends DataError {
+  constructor(
+    exitCode: ExitCode,
+    readonly problem: ConnectionProblem,
+    message: string,
+    details: ErrorDetails,
+  ) {
+    super(exitCode, message, details);
+  }
 }
 
 /** Where a URL points, for messages (never with the password). */
 export function describeTarget(url: string): { host: string; port: string; database: string; user: string } {
-  const options = parseConnectionString(url);
+  const options = parseConnectionString(withoutSslParameters(url));
   return {
     host: options.host ?? 'localhost',
     port: String(options.port ?? 5432),
@@ -52,23 +80,22 @@ export class Database {
     readonly target: ConnectionTarget,
   ) {}
 
-  /** Connects, or throws an error naming the host, port, database and what to fix. */
+  /** Connects, or throws a ConnectionError naming the host, port, database and what to fix. */
   static async connect(target: ConnectionTarget): Promise<Database> {
-    const client = new pg.Client({
-      connectionString: target.url,
-      connectionTimeoutMillis: target.connectTimeoutMs,
-      application_name: 'data',
-      types: int8AsNumber,
-    });
-    // An idle client whose server goes away must not crash the process.
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw connectionError(error, target);
+    const attempts = sslAttempts(target.sslmode);
+    for (let i = 0; ; i++) {
+      const client = new pg.Client(clientConfig(target, attempts[i]));
+      // An idle client whose server goes away must not crash the process.
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        return new Database(client, target);
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        if (i + 1 < attempts.length && fallsBack(error, target.sslmode)) continue;
+        throw connectionError(error, target);
+      }
     }
-    return new Database(client, target);
   }
 
   query<Row extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]) {
@@ -80,44 +107,116 @@ export class Database {
   }
 }
 
-function connectionError(error: unknown, target: ConnectionTarget) {
+type TlsOptions = false | { rejectUnauthorized?: boolean; checkServerIdentity?: () => undefined };
+
+/** The TLS settings to try, in order, for libpq's sslmode; no sslmode keeps the url's own. */
+function sslAttempts(sslmode: SslMode | undefined): Array<TlsOptions | undefined> {
+  const unverified = { rejectUnauthorized: false };
+  switch (sslmode) {
+    case undefined:
+      return [undefined];
+    case 'disable':
+      return [false];
+    case 'allow':
+      return [false, unverified];
+    case 'prefer':
+      return [unverified, false];
+    case 'require':
+      return [unverified];
+    case 'verify-ca':
+      return [{ checkServerIdentity: () => undefined }];
+    case 'verify-full':
+      return [{}];
+  }
+}
+
+/** prefer: the server has no SSL; allow: the server wants SSL. Then the next attempt runs. */
+function fallsBack(error: unknown, sslmode: SslMode | undefined): boolean {
+  const message = (error as Error).message ?? '';
+  if (sslmode === 'prefer') return /does not support SSL/i.test(message);
+  if (sslmode === 'allow') return (error as { code?: string }).code === '28000' && /no encryption/i.test(message);
+  return false;
+}
+
+/**
+ * pg's settings for a target. The password: the url's, else the target's
+ * own, else PGPASSWORD, else the profile's store, else the password file
+ * (read here: pg's own reading of it is deprecated and warns on stderr).
+ */
+function clientConfig(target: ConnectionTarget, ssl: TlsOptions | undefined): pg.ClientConfig {
+  const parsed = parseIntoClientConfig(target.sslmode ? withoutSslParameters(target.url) : target.url);
+  const config: pg.ClientConfig = {
+    application_name: 'data',
+    ...parsed,
+    connectionTimeoutMillis: target.connectTimeoutMs,
+    types: int8AsNumber,
+  };
+  if (ssl !== undefined) config.ssl = ssl;
+  if (!parsed.password) {
+    const explicit = target.password;
+    // pg hands the function its resolved connection parameters; undefined means "no password".
+    const lookup = async (params: { host?: string; port?: number; database?: string; user?: string }) => {
+      if (explicit) return explicit();
+      if (process.env.PGPASSWORD !== undefined) return process.env.PGPASSWORD;
+      const stored = await target.storedPassword?.();
+      if (stored !== undefined) return stored;
+      return lookupPgpassPassword({ host: params.host ?? 'localhost', port: Number(params.port ?? 5432), database: params.database ?? '', user: params.user ?? '' });
+    };
+    config.password = lookup as unknown as () => Promise<string>;
+  }
+  return config;
+}
+
+/** The url without its SSL parameters: a profile's sslmode is applied by connect itself (and pg would warn about it). */
+function withoutSslParameters(url: string): string {
+  try {
+    const parsed = new URL(url);
+    for (const key of ['sslmode', 'ssl', 'uselibpqcompat']) parsed.searchParams.delete(key);
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+function connectionError(error: unknown, target: ConnectionTarget): ConnectionError {
   const { host, port, database, user } = describeTarget(target.url);
   const code = (error as { code?: string }).code;
   const message = (error as Error).message ?? String(error);
   const where = `environment ${target.environment} (${redactUrl(target.url)})`;
-  const urlFix = `check the url of environment ${target.environment} in data.config.yaml, or pass --url / DATABASE_URL`;
+  const urlFix = target.settingsHint ?? `check the url of environment ${target.environment} in data.config.yaml, or pass --url / DATABASE_URL`;
+  const failed = (exitCode: ExitCode, problem: ConnectionProblem, text: string, fix: string) => new ConnectionError(exitCode, problem, text, { where, fix, cause: error });
+  if (code === '28000' && /pg_hba\.conf/.test(message)) {
+    const plain = /no encryption/i.test(message);
+    return failed(ExitCode.usage, plain ? 'ssl' : 'rejected', `the server at ${host}:${port} refuses user "${user}" on database "${database}" from this host${plain ? ' without SSL' : ''} (pg_hba.conf)`, plain
+      ? `connect with SSL (sslmode require or verify-full). ${urlFix}`
+      : `ask the server's administrator for a pg_hba.conf entry, or check the user and database. ${urlFix}`);
+  }
+  if (/client password must be a string/i.test(message)) {
+    return failed(ExitCode.usage, 'password', `no password for user "${user}" on ${host}:${port}, and the server wants one`, `give it in ~/.pgpass (\`data setup\` writes it there), PGPASSWORD or the url's variable. ${urlFix}`);
+  }
   if (code === '28P01' || code === '28000' || /password/i.test(message) && /SASL|authentication/i.test(message)) {
-    return usageError(`authentication failed for user "${user}" on ${host}:${port}`, {
-      where,
-      fix: `check the password (from the url's variable, PGPASSWORD or ~/.pgpass); it is never shown here. ${urlFix}`,
-      cause: error,
-    });
+    const source = target.settingsHint ? 'PGPASSWORD, the keyring or ~/.pgpass' : "the url's variable, PGPASSWORD or ~/.pgpass";
+    return failed(ExitCode.usage, 'password', `authentication failed for user "${user}" on ${host}:${port}`, `check the password (from ${source}); it is never shown here. ${urlFix}`);
   }
   if (code === '3D000') {
-    return usageError(`database "${database}" does not exist on ${host}:${port}`, {
-      where,
-      fix: `create it (createdb -h ${host} -p ${port} -U ${user} ${database}) or fix the database name in the url`,
-      cause: error,
-    });
+    return failed(ExitCode.usage, 'database', `database "${database}" does not exist on ${host}:${port}`, `create it (createdb -h ${host} -p ${port} -U ${user} ${database}) or fix the database name${target.settingsHint ? `: ${target.settingsHint}` : ' in the url'}`);
+  }
+  if (/does not support SSL/i.test(message)) {
+    return failed(ExitCode.failed, 'ssl', `the server at ${host}:${port} does not support SSL connections`, `connect without SSL (sslmode disable, or prefer) or enable ssl on the server. ${urlFix}`);
+  }
+  if (/certificate|self[- ]signed|altnames|SSL|TLS/i.test(message) || /^(ERR_TLS|ERR_SSL|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO|CERT_)/.test(code ?? '')) {
+    return failed(ExitCode.failed, 'ssl', `SSL with ${host}:${port} failed: ${message}`, `check the server's certificate, or use an sslmode that does not verify it (require). ${urlFix}`);
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return operationError(`cannot reach PostgreSQL at ${host}:${port}: host "${host}" not found`, { where, fix: urlFix, cause: error });
+    return failed(ExitCode.failed, 'host', `cannot reach PostgreSQL at ${host}:${port}: host "${host}" not found`, urlFix);
   }
   if (code === 'ECONNREFUSED') {
-    return operationError(`cannot reach PostgreSQL at ${host}:${port}: connection refused`, {
-      where,
-      fix: `is the server running and listening on ${host}:${port}? ${urlFix}`,
-      cause: error,
-    });
+    return failed(ExitCode.failed, 'refused', `cannot reach PostgreSQL at ${host}:${port}: connection refused`, `is the server running and listening on ${host}:${port}? ${urlFix}`);
   }
   if (/timeout/i.test(message)) {
-    return operationError(`cannot reach PostgreSQL at ${host}:${port}: no answer within ${target.connectTimeoutMs}ms`, {
-      where,
-      fix: `check the host, port and firewall; raise connect_timeout for slow networks. ${urlFix}`,
-      cause: error,
-    });
+    return failed(ExitCode.failed, 'timeout', `cannot reach PostgreSQL at ${host}:${port}: no answer within ${target.connectTimeoutMs}ms`, `check the host, port and firewall; raise connect_timeout for slow networks. ${urlFix}`);
   }
-  return operationError(`cannot connect to PostgreSQL at ${host}:${port}: ${message}`, { where, fix: urlFix, cause: error });
+  return failed(ExitCode.failed, 'other', `cannot connect to PostgreSQL at ${host}:${port}: ${message}`, urlFix);
 }
 
 /** Runs fn inside BEGIN/COMMIT, rolling back when it throws. */

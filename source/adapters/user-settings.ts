@@ -70,12 +70,14 @@ export class UserSettings {
   private constructor(private readonly conf: Conf<SettingsShape>) {}
 
   static open(env: Record<string, string | undefined> = process.env): UserSettings {
+    // The caller's variables first (an engine context's), then this process's.
+    const dir = env.DATA_SETTINGS_DIR ?? process.env.DATA_SETTINGS_DIR;
     let conf: Conf<SettingsShape>;
     try {
       conf = new Conf<SettingsShape>({
         projectName: 'data',
         projectSuffix: '',
-        ...(env.DATA_SETTINGS_DIR ? { cwd: env.DATA_SETTINGS_DIR } : {}),
+        ...(dir ? { cwd: dir } : {}),
         configName: 'settings',
         configFileMode: 0o600,
         schema: SCHEMA as never,

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '../domain/duration.js';
 import { usageError } from '../domain/errors.js';
+import type { PersonaCatalogue } from '../domain/personas.js';
 import type { EngineContext } from '../engine/context.js';
 import { execute } from './run.js';
 
@@ -11,6 +12,8 @@ export interface DashboardFlags {
   readOnly?: boolean;
   environment?: string;
   pollMs?: number;
+  /** Whose words the footer speaks and whose colours it wears; null: plain text, default colours. */
+  persona?: PersonaCatalogue | null;
 }
 
 export async function openDashboard(context: EngineContext, options: DashboardFlags): Promise<void> {
@@ -36,13 +39,14 @@ export function registerDashboard(program: Command) {
     .option('--read-only', 'remove every dangerous action (deploy, rollback)')
     .option('--poll <duration>', 'how often the performance pane samples the server (500ms, 2s, 1m)', pollInterval, 2000)
     .action((env: string | undefined, options: { readOnly?: boolean; poll: number }, command: Command) =>
-      execute(command, async (context) => {
+      execute(command, async (context, output) => {
         const { loadProject } = await import('../engine/project.js');
         const project = await loadProject(context);
         if (env !== undefined && !project.config.environments.has(env)) {
           throw usageError(`no environment "${env}" in ${project.configFile}`, { fix: `use one of: ${project.config.environmentNames.join(', ')}` });
         }
-        await openDashboard({ ...context, report: () => {} }, { readOnly: options.readOnly, environment: env, pollMs: options.poll });
+        await openDashboard({ ...context, report: () => {} }, { readOnly: options.readOnly, environment: env, pollMs: options.poll, persona: output.persona });
+        output.say('farewell', { project: project.config.project }, project.config.project);
       }),
     );
 }

@@ -17,7 +17,7 @@ export function registerDemo(program: Command) {
         const { createDemo } = await import('../engine/demo.js');
         const result = await createDemo(context, options.dir);
         const demo = { ...context, cwd: result.dir, configPath: undefined, urlOverride: undefined };
-        if (options.ui && canOpenDashboard()) return openDashboard({ ...demo, report: () => {} }, { environment: 'local' });
+        if (options.ui && canOpenDashboard()) return openDashboard({ ...demo, report: () => {} }, { environment: 'local', persona: output.persona });
         const now = context.clock();
         output.print(`demo project in ${result.dir}\n`);
         output.print(renderStatus(await readStatus(demo), now));

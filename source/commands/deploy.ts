@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { failedAt } from '../domain/deployment.js';
 import { usageError } from '../domain/errors.js';
+import { announceAchievements } from './achievements.js';
 import { deploymentJson } from './output.js';
 import { execute } from './run.js';
 
@@ -42,6 +43,7 @@ export function registerDeploy(program: Command) {
         if (output.json) output.printJson({ deployment: deployment && deploymentJson(deployment) });
         if (!deployment) {
           output.line(`${env}: nothing to deploy, every migration is applied`);
+          output.say('nothing_to_deploy', { env }, env);
           return 0;
         }
         if (deployment.status !== 'succeeded') {
@@ -54,6 +56,7 @@ export function registerDeploy(program: Command) {
           );
           return 1;
         }
+        await announceAchievements(context, output);
         return 0;
       }),
     );

@@ -33,6 +33,9 @@ export function registerLint(program: Command) {
         const report = files.length ? await lintPaths(context, files) : await lintProject(context);
         if (output.json) output.printJson({ findings: report.findings });
         else output.print(renderFindings(report.findings, report.files));
+        const errors = report.findings.filter((finding) => finding.severity === 'error').length;
+        if (errors > 0) output.say('lint.errors', { count: errors }, `${errors}/${report.files}`);
+        else output.say('lint.clean', { count: report.files }, `${report.findings.length}/${report.files}`);
         return hasLintErrors(report.findings) ? ExitCode.failed : ExitCode.ok;
       }),
     );

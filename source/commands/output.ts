@@ -1,7 +1,9 @@
 import { deploymentRecord, type Deployment } from '../domain/deployment.js';
 import { age, formatDuration } from '../domain/duration.js';
 import { formatError, type DataError } from '../domain/errors.js';
+import { personaMessage, type MessageKey, type MessageVars, type PersonaCatalogue } from '../domain/personas.js';
 import type { EngineEvent, Reporter } from '../engine/context.js';
+import { personaLine, spoken } from '../engine/event-persona.js';
 import { describeEvent } from '../engine/event-text.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -17,10 +19,19 @@ export interface Output {
   print(text: string): void;
   error(error: DataError): void;
   reporter: Reporter;
+  /** The persona that speaks; null in plain mode (always in --json runs). */
+  persona: PersonaCatalogue | null;
+  /**
+   * The persona's line for a key on stderr, after the factual line it
+   * accompanies; nothing in plain mode. `seed` is the event's identity.
+   */
+  say<K extends MessageKey>(key: K, vars: MessageVars<K>, seed: string, persona?: PersonaCatalogue): void;
 }
 
-export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Output {
+export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; persona?: PersonaCatalogue | null }): Output {
   const { stdout, stderr, json } = options;
+  // Persona words never go near a --json run's output.
+  const persona = json ? null : (options.persona ?? null);
   const tty = Boolean(stderr.isTTY) && !process.env.CI;
   const started = Date.now();
   let spinner: { timer: NodeJS.Timeout; text: string; frame: number } | null = null;
@@ -52,6 +63,8 @@ export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStrea
     const text = describeEvent(event);
     if (event.type === 'migration.started') return spin(text);
     line(`${stamp()} ${text}`);
+    const voiced = persona && personaLine(persona, event);
+    if (voiced) line(`${stamp()} ${spoken(persona, voiced)}`);
     if (event.type === 'lock.waiting') spin(`waiting for the lock on ${event.environment}`);
   };
 
@@ -70,6 +83,10 @@ export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStrea
       stderr.write(`data: ${formatError(error)}\n`);
     },
     reporter,
+    persona,
+    say: (key, vars, seed, speaker = persona ?? undefined) => {
+      if (persona && speaker) line(spoken(speaker, personaMessage(speaker, key, vars, seed)));
+    },
   };
 }
 

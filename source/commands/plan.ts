@@ -31,8 +31,14 @@ export function registerPlan(program: Command) {
           ]));
         }
         for (const drift of plan.drift) output.print(`drift in ${drift.version}: ${drift.reason}`);
-        if (json.pending.length === 0) return 0;
+        if (plan.drift.length > 0) output.say('drift.found', { env, count: plan.drift.length }, env);
+        if (json.pending.length === 0) {
+          output.say('nothing_to_deploy', { env }, env);
+          return 0;
+        }
         output.print(`\n${renderSafety(safety)}`);
+        const risky = safety.blockers.length > 0 || safety.risk.level === 'high' || safety.risk.level === 'critical';
+        output.say(risky ? 'plan.risky' : 'plan.safe', { env, count: json.pending.length, level: safety.risk.level }, safety.planHash);
         return safety.blockers.length ? blockersExitCode(safety.blockers) : 0;
       }),
     );

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { failedAt } from '../domain/deployment.js';
+import { announceAchievements } from './achievements.js';
 import { deploymentJson } from './output.js';
 import { execute, positiveInteger } from './run.js';
 
@@ -25,6 +26,7 @@ export function registerRollback(program: Command) {
           return 1;
         }
         output.line(`${env}: reverted ${deployment.migrations.length} migration(s) of deployment(s) ${deployment.reverts.map((id) => `#${id}`).join(', ')}`);
+        await announceAchievements(context, output);
         return 0;
       }),
     );

@@ -1,14 +1,19 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { terminalInteraction } from '../adapters/terminal-prompt.js';
-import { ExitCode, isDataError, operationError } from '../domain/errors.js';
+import { ExitCode, formatError, isDataError, operationError } from '../domain/errors.js';
+import { personaStressMessages, type PersonaCatalogue } from '../domain/personas.js';
 import { nonInteractive, type EngineContext } from '../engine/context.js';
 import { createOutput, type Output } from './output.js';
+import { terminalConnectionSetup } from './setup.js';
+import { selectPersona } from './persona.js';
 
 export interface GlobalOptions {
   config?: string;
   url?: string;
   json?: boolean;
   yes?: boolean;
+  /** `--persona <name|none>`. */
+  persona?: string;
 }
 
 /**
@@ -19,7 +24,16 @@ export interface GlobalOptions {
 export async function execute(command: Command, action: (context: EngineContext, output: Output, options: GlobalOptions & Record<string, unknown>) => Promise<number | void>): Promise<void> {
   const options = command.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
   const json = Boolean(options.json);
-  const output = createOutput({ json, stdout: process.stdout, stderr: process.stderr });
+  let persona: PersonaCatalogue | null = null;
+  let personaNote: string | null = null;
+  try {
+    ({ persona } = await selectPersona({ flag: options.persona, json, cwd: process.cwd(), configPath: options.config, env: process.env, stderrIsTTY: Boolean(process.stderr.isTTY) }));
+  } catch (error) {
+    // A persona is never worth failing a command over: say why, and speak plainly.
+    personaNote = `data: note: no persona for this run: ${isDataError(error) ? formatError(error) : (error as Error)?.message}`;
+  }
+  const output = createOutput({ json, stdout: process.stdout, stderr: process.stderr, persona });
+  if (personaNote) output.line(personaNote);
   const interactive = !json && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY) && !process.env.CI;
   const context: EngineContext = {
     cwd: process.cwd(),
@@ -28,13 +42,15 @@ export async function execute(command: Command, action: (context: EngineContext,
     vars: process.env,
     clock: () => new Date(),
     report: output.reporter,
-    interaction: interactive ? terminalInteraction(process.stdin, process.stderr) : nonInteractive,
+    interaction: interactive ? { ...terminalInteraction(process.stdin, process.stderr), setUpConnection: terminalConnectionSetup(process.env) } : nonInteractive,
+    ...(output.persona ? { stressMessages: personaStressMessages(output.persona) } : {}),
   };
   try {
     process.exitCode = (await action(context, output, options)) ?? ExitCode.ok;
   } catch (error) {
     if (isDataError(error)) {
       output.error(error);
+      if (error.exitCode === ExitCode.refused) output.say('refused', {}, error.message);
       process.exitCode = error.exitCode;
       return;
     }

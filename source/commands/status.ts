@@ -54,6 +54,7 @@ export function registerStatus(program: Command) {
         const statuses = await readStatus(context, env);
         if (output.json) output.printJson(statusJson(statuses));
         else output.print(renderStatus(statuses, context.clock()));
+        for (const status of statuses) if (status.drift.length > 0) output.say('drift.found', { env: status.name, count: status.drift.length }, status.name);
         return statuses.every((status) => status.reachable) ? 0 : 1;
       }),
     );

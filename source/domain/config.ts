@@ -181,11 +181,13 @@ export function parseConfig(text: string, file: string, defaultProject: string):
       throw configError(file, line, `environments.${name}: an environment name must start with a letter and hold only letters, digits, "_" and "-"`);
     }
     const body = pair.value as Node | null;
-    if (!isMap(body)) {
-      throw configError(file, line, `environments.${name} must be a mapping (url, embedded, protected ...)`);
+    // `staging:` with nothing under it is an environment whose connection comes from `data setup`.
+    const empty = body === null || (isScalar(body) && body.value === null);
+    if (!empty && !isMap(body)) {
+      throw configError(file, line, `environments.${name} must be a mapping (url, embedded, protected ...)`, `put its keys under it (url: ..., embedded: true ...), or leave it empty and run \`data setup ${name}\` for a connection of your own`);
     }
     const environment: RawEnvironment = { name, line, keys: {} };
-    for (const item of body.items) {
+    for (const item of isMap(body) ? body.items : []) {
       const key = isScalar(item.key) ? String(item.key.value) : '';
       const keyLine = lineOf(item.key as Node, lines) ?? line;
       const path = `environments.${name}.${key}`;

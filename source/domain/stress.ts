@@ -18,10 +18,11 @@
  *
  * Every warning asks for an extra confirmation on a protected environment.
  * The words come from a catalogue passed in as a lookup function; the neutral
- * one below is the default until personas bring their own.
+ * one below is the default (plain mode); a persona brings its own (domain/personas.ts).
  */
 import type { Deployment } from './deployment.js';
 import { usageError } from './errors.js';
+import { formatMessage } from './format-message.js';
 import { canonicalTimeZone, localTime } from './local-time.js';
 
 // ---------------------------------------------------------------------------
@@ -69,8 +70,18 @@ export const isWeekend = (time: LocalTime): boolean => time.weekday === 0 || tim
 export type StressId = 'late_night' | 'friday_afternoon' | 'friday_13th' | 'repeated_failures' | 'deploy_after_failure';
 export type StressMessageKey = `stress.${StressId}`;
 
-/** Finds the template for a key; a persona catalogue replaces the neutral one. */
-export type StressMessages = (key: StressMessageKey) => string;
+/** What a stress message may say: the environment, a local HH:MM, and a count. */
+export interface StressVars {
+  env: string;
+  time: string;
+  count: number;
+}
+
+/**
+ * Finds the template for a key; a persona catalogue replaces the neutral one.
+ * The variables let a persona pick its variant deterministically; they are filled in afterwards.
+ */
+export type StressMessages = (key: StressMessageKey, vars: StressVars) => string;
 
 /** Variables: {env} the environment, {time} a local HH:MM, {count} a number (failures, or minutes since the failure). */
 export const NEUTRAL_STRESS_MESSAGES: Record<StressMessageKey, string> = {
@@ -83,13 +94,6 @@ export const NEUTRAL_STRESS_MESSAGES: Record<StressMessageKey, string> = {
 };
 
 export const neutralStressMessages: StressMessages = (key) => NEUTRAL_STRESS_MESSAGES[key];
-
-/** Fills `{name}` placeholders; an unknown one stays as written, so a typo shows. */
-export function formatMessage(template: string, vars: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
-    Object.hasOwn(vars, name) ? String(vars[name]) : placeholder,
-  );
-}
 
 // ---------------------------------------------------------------------------
 // Detection
@@ -146,15 +150,10 @@ export function detectStress(input: StressInput, messages: StressMessages = neut
     });
   }
 
-  return found.map(({ id, count, time: at }) => ({
-    id,
-    message: formatMessage(messages(`stress.${id}`), {
-      env: environment.name,
-      time: at ?? formatClockTime(time),
-      count: count ?? 0,
-    }),
-    extraConfirmation: environment.protected,
-  }));
+  return found.map(({ id, count, time: at }) => {
+    const vars: StressVars = { env: environment.name, time: at ?? formatClockTime(time), count: count ?? 0 };
+    return { id, message: formatMessage(messages(`stress.${id}`, vars), { ...vars }), extraConfirmation: environment.protected };
+  });
 }
 
 /** When a row stopped running: its finish, or its start for a row that never recorded one. */

@@ -1,4 +1,6 @@
 import type { Deployment, DeploymentError } from '../domain/deployment.js';
+import type { StressMessages } from '../domain/stress.js';
+import type { Project } from './project.js';
 
 /** Progress of an operation; commands print it as lines, the dashboard as panes. */
 export type EngineEvent =
@@ -24,6 +26,8 @@ export interface Interaction {
   confirm(question: string): Promise<boolean>;
   /** Asks to type `expected` back; true when it was typed exactly. */
   typeToConfirm(prompt: string, expected: string): Promise<boolean>;
+  /** Runs `data setup` for an environment with no connection; true when a profile was saved. */
+  setUpConnection?(project: Project, environment: string): Promise<boolean>;
 }
 
 export const nonInteractive: Interaction = {
@@ -44,4 +48,6 @@ export interface EngineContext {
   clock: () => Date;
   report: Reporter;
   interaction: Interaction;
+  /** The words of stress warnings: the persona's; the neutral catalogue when absent (plain mode). */
+  stressMessages?: StressMessages;
 }

@@ -8,7 +8,7 @@ import type { EngineContext } from './context.js';
 import type { ExecutionResult } from './execute.js';
 import type { Project } from './project.js';
 import { RIKER_SENTENCE } from './safety.js';
-import type { Target } from './target.js';
+import { connectionOf, type Target } from './target.js';
 
 /** Riker mode needs the sentence typed exactly (in a terminal) or passed with --i-understand. */
 export async function confirmRikerMode(context: EngineContext, environment: string, iUnderstand: string | undefined): Promise<void> {
@@ -53,7 +53,7 @@ export function startDeadline(target: Target, db: DatabaseHandle, totalMs: numbe
   const timer = setTimeout(() => {
     fired = true;
     void pid.then(async (backend) => {
-      const canceller = await Database.connect({ url: target.url, environment: target.environment.name, connectTimeoutMs: target.environment.connectTimeoutMs });
+      const canceller = await Database.connect(connectionOf(target));
       try {
         await canceller.query('SELECT pg_cancel_backend($1)', [backend]);
       } finally {

@@ -194,7 +194,7 @@ export async function assessSafety(context: EngineContext, db: Database, project
     migrationCount: pending.length,
     sqlBytes: pending.reduce((total, migration) => total + Buffer.byteLength(migration.up.sql), 0),
   });
-  const stress = detectStress({ now, timeZone, environment: { name: environment, protected: options.protected }, history });
+  const stress = detectStress({ now, timeZone, environment: { name: environment, protected: options.protected }, history }, context.stressMessages);
   const limit = verdicts.find((verdict) => verdict.rule === 'maximum_migration_duration' && verdict.status === 'pass')?.maximumDurationMs ?? null;
   return {
     environment,

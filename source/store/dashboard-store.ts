@@ -1,10 +1,14 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { announcementText, type AchievementProgress } from '../domain/achievements.js';
 import type { Deployment } from '../domain/deployment.js';
-import { isDataError } from '../domain/errors.js';
+import { ExitCode, isDataError } from '../domain/errors.js';
 import { appendPoint, derivePoint, type MetricsPoint, type MetricsSample } from '../domain/metrics.js';
+import { personaMessage, type MessageKey, type MessageVars, type PersonaCatalogue } from '../domain/personas.js';
+import { checkAchievements } from '../engine/achievements.js';
 import { nonInteractive, type EngineContext, type EngineEvent } from '../engine/context.js';
 import { deploy } from '../engine/deploy.js';
 import { readDeploymentDetails, type DeploymentDetails } from '../engine/deployment-details.js';
+import { personaLine, spoken } from '../engine/event-persona.js';
 import { describeEvent } from '../engine/event-text.js';
 import { openMetricsSource } from '../engine/metrics.js';
 import { loadProject } from '../engine/project.js';
@@ -61,6 +65,8 @@ export interface OperationModal {
 
 export type Modal =
   | { kind: 'help'; scroll: number }
+  /** `a`: progress is null while it loads; fresh holds the ids unlocked since they were last shown. */
+  | { kind: 'achievements'; progress: AchievementProgress[] | null; fresh: string[]; error: ErrorInfo | null; scroll: number }
   | { kind: 'palette'; input: string; message: string | null }
   | { kind: 'details'; id: number; details: DeploymentDetails | null; error: ErrorInfo | null; scroll: number }
   | OperationModal;
@@ -105,7 +111,7 @@ export interface DashboardState {
   metrics: MetricsState;
   modal: Modal | null;
   operation: RunningOperation | null;
-  /** The line in the footer: what just happened, in words (the persona's words once personas land). */
+  /** The line in the footer: what just happened, then the persona's words for it (none in plain mode). */
   statusLine: string;
   warnings: string[];
   /** q while an operation runs: the question is on screen over whatever is open. */
@@ -130,6 +136,7 @@ export interface DashboardActions {
   toggleMark(): void;
   clearMarks(): void;
   openHelp(): void;
+  openAchievements(): Promise<void>;
   openPalette(): void;
   editPalette(input: string): void;
   runPalette(): void;
@@ -163,6 +170,8 @@ export interface DashboardOptions {
   refreshMs?: number;
   /** Metric points kept for the sparklines. */
   metricsCapacity?: number;
+  /** Whose words follow the facts in the footer; null or absent: plain text. */
+  persona?: PersonaCatalogue | null;
 }
 
 export const errorInfo = (error: unknown): ErrorInfo =>
@@ -203,6 +212,11 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
   let selectionToken = 0;
 
   const quiet = (report: (event: EngineEvent) => void): EngineContext => ({ ...options.context, report, interaction: nonInteractive });
+  const persona = options.persona ?? null;
+  /** The fact first, so a narrow footer cuts the persona's words, never the fact. */
+  const voiced = (fact: string, line: string | null) => (persona && line ? `${fact} · ${spoken(persona, line)}` : fact);
+  const say = <K extends MessageKey>(fact: string, key: K, vars: MessageVars<K>, seed: string) =>
+    voiced(fact, persona && personaMessage(persona, key, vars, seed));
   const readContext = quiet(() => {});
 
   const store = createStore<DashboardState & DashboardActions>()((set, get) => {
@@ -226,7 +240,7 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
       patchModal<OperationModal>('operation', { phase: 'running' });
       const report = (event: EngineEvent) => {
         const operation = get().operation;
-        if (operation) set({ operation: { ...operation, events: [...operation.events, event] }, statusLine: describeEvent(event) });
+        if (operation) set({ operation: { ...operation, events: [...operation.events, event] }, statusLine: voiced(describeEvent(event), persona && personaLine(persona, event)) });
       };
       try {
         const context = quiet(report);
@@ -235,11 +249,12 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
             ? (await deploy(context, environment, { yes: true })).deployment
             : await rollback(context, environment, { ...modal.rollbackOptions, yes: true });
         patchModal<OperationModal>('operation', { phase: 'done', result });
-        if (!result) set({ statusLine: `nothing to deploy to ${environment}` });
+        if (!result) set({ statusLine: say(`nothing to deploy to ${environment}`, 'nothing_to_deploy', { env: environment }, environment) });
       } catch (error) {
         const info = errorInfo(error);
         patchModal<OperationModal>('operation', { phase: 'done', error: info });
-        set({ statusLine: `${action} of ${environment} refused: ${info.message}` });
+        const fact = `${action} of ${environment} refused: ${info.message}`;
+        set({ statusLine: isDataError(error) && error.exitCode === ExitCode.refused ? say(fact, 'refused', {}, info.message) : fact });
       } finally {
         const operation = get().operation;
         if (operation) set({ operation: { ...operation, running: false } });
@@ -316,7 +331,9 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
             environmentsLoadedAt: options.context.clock(),
             selected,
             cursor: { ...state.cursor, environments: Math.max(0, names.indexOf(selected ?? '')) },
-            statusLine: state.statusLine === 'loading environments' ? `${environments.length} environment(s); ${environments.filter((e) => !e.reachable).length} unreachable` : state.statusLine,
+            statusLine: state.statusLine === 'loading environments'
+              ? say(`${environments.length} environment(s); ${environments.filter((e) => !e.reachable).length} unreachable`, 'greeting', { project: state.project }, state.project)
+              : state.statusLine,
           });
           // Someone deployed from elsewhere: the history and timeline follow.
           if (stale && state.environmentsLoadedAt) void get().loadSelected();
@@ -435,6 +452,17 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
         set({ modal: { kind: 'help', scroll: 0 } });
       },
 
+      async openAchievements() {
+        set({ modal: { kind: 'achievements', progress: null, fresh: [], error: null, scroll: 0 } });
+        try {
+          const { evaluation, announce } = await checkAchievements(readContext);
+          patchModal('achievements', { progress: evaluation.progress, fresh: announce.map((achievement) => achievement.id) });
+          if (announce.length > 0) set({ statusLine: announce.map(announcementText).join('  ') });
+        } catch (error) {
+          patchModal('achievements', { error: errorInfo(error) });
+        }
+      },
+
       openPalette() {
         set({ modal: { kind: 'palette', input: '', message: null } });
       },
@@ -488,7 +516,7 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
 
       scrollModal(delta) {
         const modal = get().modal;
-        if (modal?.kind === 'details' || modal?.kind === 'help') set({ modal: { ...modal, scroll: Math.max(0, modal.scroll + delta) } });
+        if (modal?.kind === 'details' || modal?.kind === 'help' || modal?.kind === 'achievements') set({ modal: { ...modal, scroll: Math.max(0, modal.scroll + delta) } });
       },
 
       async openDeploy(environment = get().selected ?? undefined) {

@@ -7,6 +7,7 @@ import { EnvironmentsPane, type PaneSize } from './panes/environments-pane.js';
 import { HistoryPane } from './panes/history-pane.js';
 import { PerformancePane } from './panes/performance-pane.js';
 import { TimelinePane } from './panes/timeline-pane.js';
+import { AchievementsScreen } from './screens/achievements-screen.js';
 import { DetailsScreen } from './screens/details-screen.js';
 import { HelpScreen } from './screens/help-screen.js';
 import { OperationScreen } from './screens/operation-screen.js';
@@ -45,6 +46,7 @@ function Body({ width, height, layout }: PaneSize & { layout: 'grid' | 'stacked'
   const focused = useDashboard((state) => state.focused);
   const modal = useDashboard((state) => state.modal?.kind ?? null);
   if (modal === 'help') return <HelpScreen width={width} height={height} />;
+  if (modal === 'achievements') return <AchievementsScreen width={width} height={height} />;
   if (modal === 'details') return <DetailsScreen width={width} height={height} />;
   if (modal === 'operation') return <OperationScreen width={width} height={height} />;
   if (layout === 'stacked') {

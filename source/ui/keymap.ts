@@ -58,6 +58,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { id: 'palette', label: ':', description: 'command palette (deploy staging, rollback prod --steps 2, history dev)', scope: 'global', hint: true, matches: char(':'), run: (d) => d.openPalette() },
   { id: 'quit', label: 'q', description: 'quit (asks while an operation runs)', scope: 'global', hint: true, matches: char('q'), run: (d) => d.requestQuit() },
   { id: 'refresh', label: 'R', description: 'refresh environments and history now', scope: 'global', matches: char('R'), run: (d) => void d.refresh() },
+  { id: 'achievements', label: 'a', description: 'achievements: ★ unlocked, progress for the rest', scope: 'global', matches: char('a'), run: (d) => void d.openAchievements() },
   {
     id: 'pane', label: 'Tab/S-Tab', description: 'next / previous pane', scope: 'global', hint: true,
     matches: (_, key) => key.tab, run: (d, _, key) => d.cyclePane(key.shift ? -1 : 1),
@@ -85,7 +86,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { id: 'confirm', label: 'Enter', description: 'confirm (on a protected environment: after typing its name)', scope: 'modal', matches: (_, key) => key.return, run: (d) => (d.modal?.kind === 'palette' ? d.runPalette() : void d.confirmOperation()) },
   { id: 'cancel', label: 'Esc', description: 'close / cancel (a running operation cannot be cancelled)', scope: 'modal', matches: (_, key) => key.escape, run: (d) => d.closeModal() },
   { id: 'dialog-quit', short: 'quit', label: 'q', description: 'quit (asks while an operation runs)', scope: 'modal', matches: char('q'), run: (d) => d.requestQuit() },
-  { id: 'scroll', label: 'j/k ↓/↑', description: 'scroll help and details', scope: 'modal', matches: (input, key) => key.downArrow || key.upArrow || input === 'j' || input === 'k', run: (d, input, key) => d.scrollModal(key.downArrow || input === 'j' ? 1 : -1) },
+  { id: 'scroll', label: 'j/k ↓/↑', description: 'scroll help, details and achievements', scope: 'modal', matches: (input, key) => key.downArrow || key.upArrow || input === 'j' || input === 'k', run: (d, input, key) => d.scrollModal(key.downArrow || input === 'j' ? 1 : -1) },
 ];
 
 /** The bindings of this session: --read-only drops every dangerous one, here and only here. */

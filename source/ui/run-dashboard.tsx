@@ -1,4 +1,5 @@
 import { render, type Instance } from 'ink';
+import type { PersonaCatalogue } from '../domain/personas.js';
 import type { EngineContext } from '../engine/context.js';
 import { createDashboardStore } from '../store/dashboard-store.js';
 import { App } from './app.js';
@@ -14,6 +15,8 @@ export interface DashboardRun {
   readOnly?: boolean;
   environment?: string;
   pollMs?: number;
+  /** Whose words the footer speaks and whose colours the dashboard wears; null or absent: plain text, default colours. */
+  persona?: PersonaCatalogue | null;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
   /** Route console output of libraries into the frame (default true; vitest's console cannot be patched). */
@@ -28,7 +31,7 @@ export interface DashboardRun {
 export async function runDashboard(run: DashboardRun): Promise<void> {
   const stdout = run.stdout ?? process.stdout;
   const stdin = run.stdin ?? process.stdin;
-  const store = createDashboardStore({ context: run.context, readOnly: run.readOnly, environment: run.environment, pollMs: run.pollMs });
+  const store = createDashboardStore({ context: run.context, readOnly: run.readOnly, environment: run.environment, pollMs: run.pollMs, persona: run.persona });
 
   let restored = false;
   const restore = () => {
@@ -55,7 +58,7 @@ export async function runDashboard(run: DashboardRun): Promise<void> {
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   instance = render(
-    <DashboardContext.Provider value={{ store, bindings: keymapFor(run.readOnly ?? false), theme: DEFAULT_THEME, now: () => run.context.clock() }}>
+    <DashboardContext.Provider value={{ store, bindings: keymapFor(run.readOnly ?? false), theme: run.persona?.colors ?? DEFAULT_THEME, now: () => run.context.clock() }}>
       <App />
     </DashboardContext.Provider>,
     { stdout, stdin, exitOnCtrlC: false, patchConsole: run.patchConsole ?? true },

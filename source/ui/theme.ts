@@ -1,16 +1,13 @@
-/**
- * Semantic colour tokens; components never name a raw colour. The persona
- * catalogues in themes/ will supply their own values for these tokens.
- */
-export interface Theme {
-  primary: string;
-  accent: string;
-  success: string;
-  warning: string;
-  danger: string;
-  muted: string;
-}
+import type { ColorTokens } from '../domain/personas.js';
 
+/**
+ * Semantic colour tokens; components never name a raw colour. Each persona
+ * in themes/ supplies its own values (`colors:`); the dashboard command
+ * loads them and passes them in through DashboardContext.
+ */
+export type Theme = ColorTokens;
+
+/** The data persona's colours (themes/data.yaml; a test keeps the two equal): plain mode and tests use them. */
 export const DEFAULT_THEME: Theme = {
   primary: 'cyan',
   accent: 'magenta',

@@ -87,6 +87,7 @@ run_at() {
   check "${columns}x${rows}: 2 moves to the history" wait_for "$history" 5
   if rollback_newest_undoable; then
     ok "${columns}x${rows}: r opens the rollback screen on the newest deployment that can be undone"
+    wait_for "undo deployment(s) #" 20 >/dev/null
     local target
     target=$(screen | grep -oE 'undo deployment\(s\) #[0-9]+' | grep -oE '[0-9]+$')
     check "${columns}x${rows}: it names exactly what will be undone (#$target and its down files)" bash -c "tmux capture-pane -p -t '$session' | grep -q '.down.sql'"

@@ -33,7 +33,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 /** The real App over a real store and engine, in ink-testing-library's terminal, at a given size. */
 export async function renderDashboard(options: Partial<DashboardOptions> & { context: EngineContext; columns?: number; rows?: number; start?: boolean }): Promise<DashboardHarness> {
   const store = createDashboardStore({ pollMs: 60_000, refreshMs: 60_000, ...options });
-  const tree = createElement(DashboardContext.Provider, { value: { store, bindings: keymapFor(options.readOnly ?? false), theme: DEFAULT_THEME, now: options.context.clock } }, createElement(App));
+  const tree = createElement(DashboardContext.Provider, { value: { store, bindings: keymapFor(options.readOnly ?? false), theme: options.persona?.colors ?? DEFAULT_THEME, now: options.context.clock } }, createElement(App));
   const instance = render(tree);
   const stdout = instance.stdout as unknown as NodeJS.EventEmitter & { columns: number; rows: number };
   const resize = (columns: number, rows: number) => {

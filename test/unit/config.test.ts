@@ -120,6 +120,18 @@ describe('parseConfig: a valid file', () => {
     expect(config.environmentNames).toEqual(['eu-west_2', 'Prod2']);
   });
 
+  it('accepts an environment with no connection (empty, or keys without url or embedded): `data setup` gives it one', () => {
+    const config = parse(yaml('environments:', '  staging:', '  qa: {}', '  prod:', '    protected: true'));
+    expect(config.environmentNames).toEqual(['staging', 'qa', 'prod']);
+    for (const name of config.environmentNames) {
+      const environment = resolveEnvironment(config, name, {});
+      expect(environment.url).toBeUndefined();
+      expect(environment.embedded).toBe(false);
+    }
+    expect(resolveEnvironment(config, 'prod', {}).protected).toBe(true);
+    expect(resolveEnvironment(config, 'staging', {}).lockTimeoutMs).toBe(ENVIRONMENT_DEFAULTS.lockTimeoutMs);
+  });
+
   it('parses the file written by `data init`', () => {
     const config = parse(initialConfig('my-shop'));
     expect(config.project).toBe('my-shop');
@@ -288,6 +300,7 @@ describe('parseConfig: environments and their values', () => {
     expect(error.exitCode).toBe(2);
     expect(error.message).toMatch(/^environments\.dev must be a mapping/);
     expect(error.where).toBe(`${FILE}:4`);
+    expect(error.fix).toContain('data setup dev');
   });
 
   it.each([

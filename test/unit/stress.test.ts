@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment, DeploymentKind, DeploymentStatus } from '../../source/domain/deployment.js';
 import { DataError } from '../../source/domain/errors.js';
+import { formatMessage } from '../../source/domain/format-message.js';
 import {
   AFTER_FAILURE_WITHIN_MS,
   detectStress,
-  formatMessage,
   localClock,
   NEUTRAL_STRESS_MESSAGES,
   type StressId,
