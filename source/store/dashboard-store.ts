@@ -260,6 +260,13 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
         if (operation) set({ operation: { ...operation, running: false } });
       }
       await get().refresh();
+      // Achievements earned here are announced in the footer, once; a problem with them never shows as the operation's.
+      try {
+        const { announce } = await checkAchievements(readContext, { budgetMs: 3000 });
+        if (announce.length > 0 && !stopped) set({ statusLine: announce.map(announcementText).join('  ') });
+      } catch {
+        // The next `data achievements` or `a` evaluates again.
+      }
     };
 
     return {
