@@ -43,7 +43,7 @@ export async function execute(command: Command, action: (context: EngineContext,
     clock: () => new Date(),
     report: output.reporter,
     interaction: interactive ? { ...terminalInteraction(process.stdin, process.stderr), setUpConnection: terminalConnectionSetup(process.env) } : nonInteractive,
-    ...(output.persona ? { stressMessages: personaStressMessages(output.persona) } : {}),
+    ...(output.persona ? { stressMessages: personaStressMessages(output.persona), persona: output.persona.name } : {}),
   };
   try {
     process.exitCode = (await action(context, output, options)) ?? ExitCode.ok;

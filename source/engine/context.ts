@@ -50,4 +50,6 @@ export interface EngineContext {
   interaction: Interaction;
   /** The words of stress warnings: the persona's; the neutral catalogue when absent (plain mode). */
   stressMessages?: StressMessages;
+  /** The persona speaking in this run, recorded on the deployments it makes; absent in plain mode. */
+  persona?: string;
 }

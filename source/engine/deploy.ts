@@ -64,7 +64,7 @@ export async function deploy(context: EngineContext, environment: string, option
       operator,
       startedAt: context.clock(),
       migrations: versions,
-      persona: project.config.persona,
+      persona: context.persona ?? null,
       risk: { probability: safety.risk.probability, level: safety.risk.level, model: safety.risk.model, factors: safety.risk.factors.map((factor) => factor.text) },
       overrides: safety.overridden,
       justification: safety.overridden.length ? [...new Set(safety.overridden.map((override) => override.justification))].join('; ') : null,

@@ -152,7 +152,7 @@ export async function rollback(context: EngineContext, environment: string, opti
       operator,
       startedAt: context.clock(),
       migrations: versions,
-      persona: project.config.persona,
+      persona: context.persona ?? null,
     });
     context.report({ type: 'deployment.started', id, kind: 'rollback', environment, migrations: versions });
 

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadAllPersonas } from '../../source/adapters/themes.js';
 import { PERSONAS, type MessageKey, type PersonaCatalogue, type PersonaName } from '../../source/domain/personas.js';
-import { databasesForFile } from '../helpers/database.js';
+import { databasesForFile, query } from '../helpers/database.js';
 import { CLI, DEFAULT_CONFIG, makeProject, runCli, type TestProject } from '../helpers/project.js';
 
 const newDatabase = databasesForFile();
@@ -158,6 +158,16 @@ describe('--persona kirk', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).deployment.status).toBe('succeeded');
     expect(personaWordsIn(result.stdout + result.stderr)).toEqual([]);
+  });
+
+  it('records the persona that spoke on the deployment row, and none in plain mode', async () => {
+    const url = (await newDatabase()).url;
+    const project = await makeProject({ url, migrations: MIGRATIONS });
+    expect((await runCli(['deploy', 'dev', '--persona', 'kirk'], { cwd: project.dir, env: project.vars })).code).toBe(0);
+    await project.write('migrations/003_t.sql', 'CREATE TABLE t (id int);\n');
+    project.commit('t');
+    expect((await runCli(['deploy', 'dev', '--persona', 'none'], { cwd: project.dir, env: project.vars })).code).toBe(0);
+    expect(await query(url, 'SELECT persona FROM data_meta.deployments ORDER BY id')).toEqual([{ persona: 'kirk' }, { persona: null }]);
   });
 
   it('rejects an unknown persona as bad usage', async () => {
