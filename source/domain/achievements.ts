@@ -29,7 +29,7 @@
  * Pure: the clock and the time zone are passed in.
  */
 import type { Deployment } from './deployment.js';
-import { addDays, localTime, weekdayOf } from './local-time.js';
+import { addDays, localTimeReader, weekdayOf } from './local-time.js';
 
 export interface Achievement {
   id: string;
@@ -130,9 +130,10 @@ function quickRollback({ rows }: Facts): Measurement {
 }
 
 function fridayThe13th({ rows, timeZone }: Facts): Measurement {
+  const read = localTimeReader(timeZone);
   return once(rows, (row) => {
     if (!applied(row)) return false;
-    const local = localTime(row.startedAt, timeZone);
+    const local = read(row.startedAt);
     return local.weekday === 4 && local.date.endsWith('-13');
   });
 }
@@ -197,10 +198,11 @@ function stepWorkingDay(date: string, direction: 1 | -1): string {
 /** A deployment applied on each of `target` working days in a row (Monday to Friday; weekends neither count nor break it). */
 function workingDayStreak(target: number) {
   return ({ rows, now, timeZone }: Facts): Measurement => {
+    const read = localTimeReader(timeZone);
     const firstOfDay = new Map<string, Date>();
     for (const row of rows) {
       if (!applied(row)) continue;
-      const date = localTime(row.startedAt, timeZone).date;
+      const date = read(row.startedAt).date;
       if (isWorkingDay(date) && !firstOfDay.has(date)) firstOfDay.set(date, happenedAt(row));
     }
     let run = 0;
@@ -212,7 +214,7 @@ function workingDayStreak(target: number) {
       if (unlockedAt === null && run >= target) unlockedAt = firstOfDay.get(date)!;
     }
     // Today is not over: a run that reached the last working day before it is still alive.
-    const alive = previous !== null && previous >= stepWorkingDay(localTime(now, timeZone).date, -1);
+    const alive = previous !== null && previous >= stepWorkingDay(read(now).date, -1);
     return { current: alive ? Math.min(run, target) : 0, unlockedAt };
   };
 }

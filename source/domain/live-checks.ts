@@ -7,7 +7,7 @@ import {
   type Node,
   type RangeVar,
 } from 'libpg-query';
-import type { SqlStatement } from './statements.js';
+import { blockCommentEnd, type SqlStatement } from './statements.js';
 
 /**
  * Checks against the live target: which rows of the tables a plan touches
@@ -495,7 +495,7 @@ function* sqlTokens(sql: string, from: number): Generator<Token> {
       continue;
     }
     if (sql.startsWith('/*', i)) {
-      i = commentEnd(sql, i);
+      i = blockCommentEnd(sql, i);
       continue;
     }
     const start = i;
@@ -534,22 +534,6 @@ function* sqlTokens(sql: string, from: number): Generator<Token> {
     }
     yield { kind, text: sql.slice(start, i), start, end: i };
   }
-}
-
-/** After a block comment; PostgreSQL's nest. */
-function commentEnd(sql: string, from: number): number {
-  let depth = 0;
-  let i = from;
-  do {
-    if (sql.startsWith('/*', i)) {
-      depth++;
-      i += 2;
-    } else if (sql.startsWith('*/', i)) {
-      depth--;
-      i += 2;
-    } else i++;
-  } while (depth > 0 && i < sql.length);
-  return i;
 }
 
 /** After the quote that closes the one at `open`; a doubled quote is part of the text. */

@@ -21,8 +21,9 @@ export function canonicalTimeZone(name: string): string | undefined {
   }
 }
 
-export function localTime(now: Date, timeZone: string): LocalTime {
-  const parts = new Intl.DateTimeFormat('en-US', {
+/** A reader of one time zone's wall clock; it builds its formatter once, for callers that read many moments. */
+export function localTimeReader(timeZone: string): (now: Date) => LocalTime {
+  const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
     year: 'numeric',
     month: '2-digit',
@@ -30,12 +31,19 @@ export function localTime(now: Date, timeZone: string): LocalTime {
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-  }).formatToParts(now);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
-  const date = `${part('year')}-${part('month')}-${part('day')}`;
-  const hour = Number(part('hour'));
-  const minute = Number(part('minute'));
-  return { date, weekday: weekdayOf(date), minute: hour * 60 + minute, text: `${date} ${clock(hour * 60 + minute)}` };
+  });
+  return (now) => {
+    const parts = format.formatToParts(now);
+    const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+    const date = `${part('year')}-${part('month')}-${part('day')}`;
+    const hour = Number(part('hour'));
+    const minute = Number(part('minute'));
+    return { date, weekday: weekdayOf(date), minute: hour * 60 + minute, text: `${date} ${clock(hour * 60 + minute)}` };
+  };
+}
+
+export function localTime(now: Date, timeZone: string): LocalTime {
+  return localTimeReader(timeZone)(now);
 }
 
 /** `HH:MM` for minutes after midnight (1440 is `24:00`). */

@@ -47,20 +47,25 @@ function skipTrivia(text: string, from: number): number {
     else if (text.startsWith('--', i)) {
       const end = text.indexOf('\n', i);
       i = end === -1 ? text.length : end + 1;
-    } else if (text.startsWith('/*', i)) {
-      // PostgreSQL block comments nest.
-      let depth = 0;
-      do {
-        if (text.startsWith('/*', i)) {
-          depth++;
-          i += 2;
-        } else if (text.startsWith('*/', i)) {
-          depth--;
-          i += 2;
-        } else i++;
-      } while (depth > 0 && i < text.length);
-    } else break;
+    } else if (text.startsWith('/*', i)) i = blockCommentEnd(text, i);
+    else break;
   }
+  return i;
+}
+
+/** The offset just after the block comment that opens at `from`; PostgreSQL's block comments nest. */
+export function blockCommentEnd(text: string, from: number): number {
+  let depth = 0;
+  let i = from;
+  do {
+    if (text.startsWith('/*', i)) {
+      depth++;
+      i += 2;
+    } else if (text.startsWith('*/', i)) {
+      depth--;
+      i += 2;
+    } else i++;
+  } while (depth > 0 && i < text.length);
   return i;
 }
 

@@ -23,7 +23,7 @@
 import type { Deployment } from './deployment.js';
 import { usageError } from './errors.js';
 import { formatMessage } from './format-message.js';
-import { canonicalTimeZone, localTime } from './local-time.js';
+import { canonicalTimeZone, localTimeReader } from './local-time.js';
 
 // ---------------------------------------------------------------------------
 // The local clock
@@ -48,8 +48,9 @@ export function localClock(timeZone: string): LocalClock {
   if (!canonicalTimeZone(timeZone)) {
     throw usageError(`unknown time zone "${timeZone}"`, { fix: 'use an IANA time zone name such as Europe/Berlin or UTC' });
   }
+  const read = localTimeReader(timeZone);
   return (instant) => {
-    const local = localTime(instant, timeZone);
+    const local = read(instant);
     // localTime counts weekdays from Monday; this clock from Sunday, like Date.
     return { weekday: (local.weekday + 1) % 7, day: Number(local.date.slice(8, 10)), hour: Math.floor(local.minute / 60), minute: local.minute % 60 };
   };

@@ -1,4 +1,4 @@
-import type { SqlStatement } from '../statements.js';
+import { blockCommentEnd, type SqlStatement } from '../statements.js';
 import type { LineIndex } from './lines.js';
 
 export const IGNORE_DIRECTIVE = 'data:ignore';
@@ -69,18 +69,8 @@ function commentsBetween(sql: string, from: number, to: number): Comment[] {
       comments.push({ start: i, end, body: sql.slice(i + 2, end) });
       i = end;
     } else if (sql.startsWith('/*', i)) {
-      // PostgreSQL block comments nest.
       const start = i;
-      let depth = 0;
-      do {
-        if (sql.startsWith('/*', i)) {
-          depth++;
-          i += 2;
-        } else if (sql.startsWith('*/', i)) {
-          depth--;
-          i += 2;
-        } else i++;
-      } while (depth > 0 && i < to);
+      i = Math.min(blockCommentEnd(sql, i), to);
       comments.push({ start, end: i });
     } else i++;
   }

@@ -1,12 +1,9 @@
-import { Box } from 'ink';
 import { progressBar, type AchievementProgress } from '../../domain/achievements.js';
 import { useDashboard, useTheme } from '../dashboard-context.js';
 import type { Theme } from '../theme.js';
 import { cell } from '../text.js';
-import { Line } from '../widgets/line.js';
+import { errorRows, ScrollingScreen, type Row } from '../widgets/scrolling-screen.js';
 import type { PaneSize } from '../panes/environments-pane.js';
-
-type Row = { text: string; color?: string; bold?: boolean };
 
 function screenRows(progress: AchievementProgress[], fresh: string[], theme: Theme, inner: number): Row[] {
   const title = Math.max(...progress.map((entry) => entry.achievement.title.length));
@@ -39,17 +36,9 @@ export function AchievementsScreen({ width, height }: PaneSize) {
   if (!modal) return null;
   const inner = width - 4;
   const rows: Row[] = modal.error
-    ? [{ text: `✗ ${modal.error.message}`, color: theme.danger }, ...(modal.error.fix ? [{ text: modal.error.fix }] : [])]
+    ? errorRows(modal.error, theme.danger)
     : modal.progress
       ? screenRows(modal.progress, modal.fresh, theme, inner)
       : [{ text: 'reading your deployments in every environment…', color: theme.muted }];
-  const visible = height - 3;
-  const scroll = Math.min(modal.scroll, Math.max(0, rows.length - visible));
-  return (
-    <Box flexDirection="column" borderStyle="round" borderColor={theme.primary} width={width} height={height} paddingX={1} overflow="hidden">
-      {rows.slice(scroll, scroll + visible).map((row, index) => <Line key={index} text={row.text} width={inner} color={row.color} bold={row.bold} />)}
-      <Box flexGrow={1} />
-      <Line text={`[Esc] close${rows.length > visible ? `   [j/k] scroll ${scroll + 1}-${Math.min(rows.length, scroll + visible)} of ${rows.length}` : ''}`} width={inner} color={theme.muted} />
-    </Box>
-  );
+  return <ScrollingScreen rows={rows} scroll={modal.scroll} width={width} height={height} />;
 }

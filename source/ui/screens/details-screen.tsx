@@ -1,13 +1,10 @@
-import { Box } from 'ink';
 import { durationMs, failedAt } from '../../domain/deployment.js';
 import { formatDuration } from '../../domain/duration.js';
 import type { DeploymentDetails } from '../../engine/deployment-details.js';
 import { useDashboard, useTheme } from '../dashboard-context.js';
 import type { Theme } from '../theme.js';
-import { Line } from '../widgets/line.js';
+import { errorRows, ScrollingScreen, type Row } from '../widgets/scrolling-screen.js';
 import type { PaneSize } from '../panes/environments-pane.js';
-
-type Row = { text: string; color?: string; bold?: boolean };
 
 function detailRows(details: DeploymentDetails, theme: Theme): Row[] {
   const d = details.deployment;
@@ -41,19 +38,10 @@ export function DetailsScreen({ width, height }: PaneSize) {
   const theme = useTheme();
   const modal = useDashboard((state) => (state.modal?.kind === 'details' ? state.modal : null));
   if (!modal) return null;
-  const inner = width - 4;
   const rows: Row[] = modal.error
-    ? [{ text: `✗ ${modal.error.message}`, color: theme.danger }, ...(modal.error.fix ? [{ text: modal.error.fix }] : [])]
+    ? errorRows(modal.error, theme.danger)
     : modal.details
       ? detailRows(modal.details, theme)
       : [{ text: `reading deployment #${modal.id}…`, color: theme.muted }];
-  const visible = height - 3;
-  const scroll = Math.min(modal.scroll, Math.max(0, rows.length - visible));
-  return (
-    <Box flexDirection="column" borderStyle="round" borderColor={theme.primary} width={width} height={height} paddingX={1} overflow="hidden">
-      {rows.slice(scroll, scroll + visible).map((row, index) => <Line key={index} text={row.text} width={inner} color={row.color} bold={row.bold} />)}
-      <Box flexGrow={1} />
-      <Line text={`[Esc] close   [j/k] scroll${rows.length > visible ? `   ${scroll + 1}-${Math.min(rows.length, scroll + visible)} of ${rows.length}` : ''}`} width={inner} color={theme.muted} />
-    </Box>
-  );
+  return <ScrollingScreen rows={rows} scroll={modal.scroll} width={width} height={height} />;
 }

@@ -8,9 +8,8 @@ import { needsStressConfirmation, type OperationModal, type RunningOperation } f
 import { useDashboard, useTheme } from '../dashboard-context.js';
 import type { Theme } from '../theme.js';
 import { Line } from '../widgets/line.js';
+import type { Row } from '../widgets/scrolling-screen.js';
 import type { PaneSize } from '../panes/environments-pane.js';
-
-type Row = { text: string; color?: string; bold?: boolean };
 
 function reviewRows(modal: OperationModal, theme: Theme): Row[] {
   const rows: Row[] = [];
