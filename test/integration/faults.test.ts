@@ -66,10 +66,10 @@ describe('bad configuration: one paragraph naming the file, key and line; exit 2
 
 describe('connection faults name the host and port, never the password', () => {
   beforeAll(async () => {
+    // Shared by every run on the server; a concurrent run may create it first.
     await adminQuery(`DO $$ BEGIN
-      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'data_password_test') THEN
-        CREATE ROLE data_password_test LOGIN PASSWORD 'right-password';
-      END IF; END $$`);
+      CREATE ROLE data_password_test LOGIN PASSWORD 'right-password';
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
   });
 
   it('an unreachable host exits 1', async () => {
