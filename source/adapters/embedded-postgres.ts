@@ -5,7 +5,6 @@ import { chmod, chown, cp, mkdir, readFile, rename, rm, writeFile } from 'node:f
 import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { operationError } from '../domain/errors.js';
 
 /**
@@ -164,6 +163,8 @@ async function writeInstance(stateDir: string, instance: EmbeddedInstance): Prom
 }
 
 async function run(instance: Pick<EmbeddedInstance, 'binDir' | 'runAs'>, program: 'pg_ctl' | 'initdb', args: string[]) {
+  // Loaded here: execa is ~100 modules, and only starting or stopping a server needs it.
+  const { execa } = await import('execa');
   return execa(join(instance.binDir, program), args, {
     reject: false,
     stdin: 'ignore',

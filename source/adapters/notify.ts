@@ -1,5 +1,3 @@
-import { execa } from 'execa';
-
 /** `notify:` in data.config.yaml: a command that reads the event's JSON on stdin, or a webhook that receives it. */
 export type NotifyTarget = { command: string } | { webhook: string };
 
@@ -12,6 +10,8 @@ const TIMEOUT_MS = 10_000;
 export async function runNotification(target: NotifyTarget, event: unknown, cwd: string): Promise<string> {
   const body = `${JSON.stringify(event, null, 2)}\n`;
   if ('command' in target) {
+    // Loaded here: execa is ~100 modules, and most deploys notify nobody.
+    const { execa } = await import('execa');
     const result = await execa(target.command, { shell: true, cwd, input: body, reject: false, timeout: TIMEOUT_MS, all: true });
     if (result.exitCode === 0) return `notified: \`${target.command}\` exited 0`;
     const said = String(result.all ?? '').trim().split('\n').slice(-1)[0];
