@@ -57,7 +57,7 @@ export const MESSAGE_KEYS = {
   'stress.repeated_failures': { variables: ['env', 'count'], mustUse: ['env', 'count'], when: '{count} (3 or more) deployments failed in the last hour' },
   'stress.deploy_after_failure': { variables: ['env', 'time', 'count'], mustUse: ['env', 'time', 'count'], when: 'the last deployment to a protected environment failed at {time}, {count} minutes ago' },
   'achievement.unlocked': { variables: ['title', 'description'], mustUse: ['title'], when: 'an achievement is unlocked' },
-  red_alert: { variables: ['env'], when: 'red alert on an environment' },
+  red_alert: { variables: ['env'], when: 'a rollback failed (said before rollback.failure)' },
   nothing_to_deploy: { variables: ['env'], optional: true, when: 'deploy found every migration applied' },
   'lock.waiting': { variables: ['env'], optional: true, when: 'another session holds the environment\'s deploy lock' },
   refused: { variables: [], optional: true, when: 'a safety rule, a protected environment or drift refused the operation (exit 3)' },

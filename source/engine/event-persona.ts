@@ -21,7 +21,10 @@ export function personaLine(persona: PersonaCatalogue, event: EngineEvent): stri
       const seed = `${d.kind}#${d.id}@${d.environment}`;
       const vars = { env: d.environment, count: d.migrations.length, id: d.id, duration: formatDuration(durationMs(d) ?? 0) };
       const action = d.kind === 'rollback' ? 'rollback' : 'deploy';
-      return d.status === 'succeeded' ? personaMessage(persona, `${action}.success`, vars, seed) : personaMessage(persona, `${action}.failure`, vars, seed);
+      if (d.status === 'succeeded') return personaMessage(persona, `${action}.success`, vars, seed);
+      const failure = personaMessage(persona, `${action}.failure`, vars, seed);
+      // The undo itself failed: the environment needs people now.
+      return action === 'rollback' ? `${personaMessage(persona, 'red_alert', vars, seed)} ${failure}` : failure;
     }
     case 'lock.waiting':
       return personaMessage(persona, 'lock.waiting', { env: event.environment }, event.holder);

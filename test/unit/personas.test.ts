@@ -190,7 +190,11 @@ describe('engine events in a persona\'s words', () => {
     expect(matches(personaLine(personas.kirk, { type: 'deployment.started', id: 5, kind: 'rollback', environment: 'staging', migrations: ['2'] }), 'rollback.start', { env: 'staging', count: 1, id: 5 })).toBe(true);
     expect(matches(personaLine(personas.kirk, { type: 'deployment.finished', deployment: deployment({}) }), 'deploy.success', { env: 'staging', count: 2, id: 4, duration: '1.50s' })).toBe(true);
     expect(matches(personaLine(personas.kirk, { type: 'deployment.finished', deployment: deployment({ status: 'failed' }) }), 'deploy.failure', { env: 'staging', id: 4, duration: '1.50s' })).toBe(true);
-    expect(matches(personaLine(personas.kirk, { type: 'deployment.finished', deployment: deployment({ kind: 'rollback', status: 'failed' }) }), 'rollback.failure', { env: 'staging', id: 4, duration: '1.50s' })).toBe(true);
+    // A failed rollback is a red alert first.
+    const failedRollback = personaLine(personas.kirk, { type: 'deployment.finished', deployment: deployment({ kind: 'rollback', status: 'failed' }) })!;
+    const redAlert = personas.kirk.messages.red_alert!.map((template) => template.replace('{env}', 'staging')).find((line) => failedRollback.startsWith(`${line} `));
+    expect(redAlert).toBeDefined();
+    expect(matches(failedRollback.slice(redAlert!.length + 1), 'rollback.failure', { env: 'staging', id: 4, duration: '1.50s' })).toBe(true);
     expect(personaLine(personas.kirk, { type: 'tag.created', tag: 'data/dev/stardate-2026.314.1000' })).toBeNull();
     expect(personaLine(personas.kirk, { type: 'migration.finished', version: '1', name: 'a', ms: 3, direction: 'up' })).toBeNull();
   });
