@@ -66,7 +66,7 @@ export async function resolveTarget(project: Project, name: string, context: Eng
   if (profile) return profile;
   if (environment.embedded) {
     await ensureStateDirIgnored(project, context);
-    // Loaded only here: it brings execa, which costs a remote environment's start-up time.
+    // Loaded only here: an environment with a URL or a profile never needs it.
     const { ensureEmbeddedServer, instanceUrl } = await import('../adapters/embedded-postgres.js');
     const instance = await ensureEmbeddedServer(embeddedStateDir(project), {
       onStep: (message) => context.report({ type: 'step', message }),
