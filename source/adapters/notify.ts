@@ -17,11 +17,28 @@ export async function runNotification(target: NotifyTarget, event: unknown, cwd:
     const said = String(result.all ?? '').trim().split('\n').slice(-1)[0];
     return `notification FAILED: \`${target.command}\` ${result.timedOut ? `timed out after ${TIMEOUT_MS / 1000}s` : `exited ${result.exitCode}`}${said ? `: ${said}` : ''}`;
   }
-  const host = new URL(target.webhook).host;
+  // Credentials in the URL go in an Authorization header (fetch refuses them in the URL);
+  // only the host is ever printed, never the user, password, path or query.
+  const url = new URL(target.webhook);
+  const host = url.host;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (url.username || url.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
   try {
-    const response = await fetch(target.webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
     return response.ok ? `notified: webhook on ${host} answered ${response.status}` : `notification FAILED: webhook on ${host} answered ${response.status}`;
   } catch (error) {
-    return `notification FAILED: webhook on ${host}: ${(error as Error).message}`;
+    return `notification FAILED: webhook on ${host}: ${fetchFailure(error as Error)}`;
   }
+}
+
+/** Why a POST failed, without the URL (fetch puts the whole URL in some messages). */
+function fetchFailure(error: Error): string {
+  if (error.name === 'TimeoutError') return `no answer within ${TIMEOUT_MS / 1000}s`;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return `${cause.code}${cause.code === 'ECONNREFUSED' ? ' (connection refused)' : ''}`;
+  return `${error.message}${cause?.message ? `: ${cause.message}` : ''}`.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>');
 }
