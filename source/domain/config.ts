@@ -335,13 +335,18 @@ function expand(config: ProjectConfig, environment: string, key: string, located
 }
 
 /** Merges the +extend chain (nearest wins), expands variables, applies defaults. */
-export function resolveEnvironment(config: ProjectConfig, name: string, vars: Record<string, string | undefined>): EnvironmentConfig {
+/** Throws the usage error for an environment the config does not have. */
+export function requireEnvironment(config: ProjectConfig, name: string): void {
   if (!config.environments.has(name)) {
     throw usageError(`unknown environment "${name}"`, {
       where: config.file,
       fix: `use one of: ${config.environmentNames.join(', ')}`,
     });
   }
+}
+
+export function resolveEnvironment(config: ProjectConfig, name: string, vars: Record<string, string | undefined>): EnvironmentConfig {
+  requireEnvironment(config, name);
   const merged: Partial<Record<EnvironmentKey, Located<unknown>>> = {};
   for (const environment of extendChain(config, name).reverse()) Object.assign(merged, environment.keys);
   const value = (key: EnvironmentKey) => (merged[key] ? expand(config, name, key, merged[key]!, vars) : undefined);

@@ -1,5 +1,6 @@
 import { readAppliedMigrations, readDeployments } from '../adapters/postgres.js';
 import type { Deployment } from '../domain/deployment.js';
+import { requireEnvironment } from '../domain/config.js';
 import { isDataError, type DataError } from '../domain/errors.js';
 import type { Migration } from '../domain/migrations.js';
 import { compareMigrations, type Drift } from '../domain/plan.js';
@@ -53,7 +54,10 @@ async function statusOf(project: Project, migrations: Migration[], name: string,
 export async function readStatus(context: EngineContext, only?: string): Promise<EnvironmentStatus[]> {
   const project = await loadProject(context);
   const migrations = await loadMigrations(project);
-  if (only) return [await statusOf(project, migrations, only, context)];
+  if (only) {
+    requireEnvironment(project.config, only);
+    return [await statusOf(project, migrations, only, context)];
+  }
   return Promise.all(
     project.config.environmentNames.map(async (name) => {
       try {

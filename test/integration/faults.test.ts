@@ -30,12 +30,16 @@ describe('bad configuration: one paragraph naming the file, key and line; exit 2
     });
   }
 
-  it('an unknown environment lists the known ones', async () => {
+  it('an unknown environment lists the known ones, in every command that takes one', async () => {
     const project = await makeProject({ url });
-    const result = await runCli(['plan', 'qa'], { cwd: project.dir, env: project.vars });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown environment "qa"');
-    expect(result.stderr).toContain('dev, prod');
+    for (const command of [['plan', 'qa'], ['deploy', 'qa'], ['status', 'qa'], ['status', 'qa', '--json'], ['history', 'qa'], ['rollback', 'qa'], ['audit', 'qa']]) {
+      const result = await runCli(command, { cwd: project.dir, env: project.vars });
+      expect(result.code, command.join(' ')).toBe(2);
+      if (command.includes('--json')) expect(JSON.parse(result.stdout).error.message).toBe('unknown environment "qa"');
+      expect(result.stderr, command.join(' ')).toContain('unknown environment "qa"');
+      expect(result.stderr, command.join(' ')).toContain('dev, prod');
+      noStack(result);
+    }
   });
 
   it('no config file anywhere says how to make one', async () => {
