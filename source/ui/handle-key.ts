@@ -2,18 +2,26 @@ import type { Key } from 'ink';
 import { needsStressConfirmation } from '../store/dashboard-store.js';
 import { completePaletteInput } from '../store/palette.js';
 import { activeBindings, type Dashboard, type KeyBinding } from './keymap.js';
+import { editLine, lineOf, textOf } from './line-edit.js';
 
-const printable = (input: string, key: Key) => input.length > 0 && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && !key.backspace && !key.delete && !/[\x00-\x1f\x7f]/.test(input);
-const erase = (key: Key) => key.backspace || key.delete;
+/**
+ * A key typed into a one-line field (the same editing as the setup prompts:
+ * characters insert, Backspace erases, Ctrl-U clears, other controls do
+ * nothing); null when the key is not for the field (Enter, Esc, Tab, arrows).
+ */
+function edited(text: string, input: string, key: Key): string | null {
+  if (key.return || key.escape || key.tab) return null;
+  const next = textOf(editLine(lineOf(text), input, key).line);
+  return next !== text || key.backspace || key.delete ? next : null;
+}
 
 /** Text typed into the open field (palette, typed confirmation, history filter); true when the key was used. */
 function typeIntoField(dashboard: Dashboard, input: string, key: Key): boolean {
   const modal = dashboard.modal;
   if (modal?.kind === 'palette') {
-    if (key.tab) dashboard.editPalette(completePaletteInput(modal.input, dashboard.environments.map((environment) => environment.name)));
-    else if (erase(key)) dashboard.editPalette(modal.input.slice(0, -1));
-    else if (printable(input, key)) dashboard.editPalette(modal.input + input);
-    else return false;
+    const text = key.tab ? completePaletteInput(modal.input, dashboard.environments.map((environment) => environment.name)) : edited(modal.input, input, key);
+    if (text === null) return false;
+    dashboard.editPalette(text);
     return true;
   }
   if (modal?.kind === 'operation' && modal.phase === 'review' && !modal.blocked && needsStressConfirmation(modal)) {
@@ -22,16 +30,18 @@ function typeIntoField(dashboard: Dashboard, input: string, key: Key): boolean {
     return true;
   }
   if (modal?.kind === 'operation' && modal.phase === 'review' && modal.protected && !modal.blocked) {
-    if (erase(key)) dashboard.typeConfirmation(modal.typed.slice(0, -1));
-    else if (printable(input, key)) dashboard.typeConfirmation(modal.typed + input);
-    else return false;
+    const text = edited(modal.typed, input, key);
+    if (text === null) return false;
+    dashboard.typeConfirmation(text);
     return true;
   }
   if (!modal && dashboard.filtering) {
     if (key.return) dashboard.endFilter(true);
     else if (key.escape) dashboard.endFilter(false);
-    else if (erase(key)) dashboard.editFilter(dashboard.historyFilter.slice(0, -1));
-    else if (printable(input, key)) dashboard.editFilter(dashboard.historyFilter + input);
+    else {
+      const text = edited(dashboard.historyFilter, input, key);
+      if (text !== null) dashboard.editFilter(text);
+    }
     return true;
   }
   return false;

@@ -207,6 +207,69 @@ describe('data setup prompts', () => {
     expect(ui.frames.some((text) => text.includes(`Password: ${'*'.repeat(password.length)}`))).toBe(true);
   });
 
+  it('keys that arrive in one chunk (a paste, key repeat, a slow link): Backspace erases, Ctrl-U clears, and what is saved is what the field shows', async () => {
+    const { project } = await setupProject();
+    let outcome: SetupOutcome | undefined;
+    const ui = render(createElement(SetupFlow, { ...flowProps(project, (result) => (outcome = result)), environment: 'staging' }));
+    const frame = () => ui.lastFrame() ?? '';
+    const waitForFrame = (...texts: Array<string | RegExp>) =>
+      waitFor(async () => texts.every((text) => (typeof text === 'string' ? frame().includes(text) : text.test(frame()))), `a frame showing ${texts.join(', ')}`).catch((error: Error) => {
+        throw new Error(`${error.message}; the last frame was:\n${frame()}`);
+      });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 25));
+    /** One read from the terminal, however many keys it holds. */
+    const chunk = async (data: string) => {
+      await pause();
+      ui.stdin.write(data);
+      await tick();
+      await pause();
+    };
+    // The line of the prompt being answered, without the cursor's trailing cell.
+    const line = (label: string) => frame().split('\n').find((row) => row.startsWith(label))?.trimEnd();
+    try {
+      await waitForFrame('Host (localhost):');
+      await chunk(`${server.host}xx\x7f\x7f`);
+      expect(line('Host')).toBe(`Host (localhost): ${server.host}`);
+      await chunk(KEYS.enter);
+      await waitForFrame('Port (5432):');
+      await chunk(`99\x15${server.port}`);
+      expect(line('Port')).toBe(`Port (5432): ${server.port}`);
+      await chunk(KEYS.enter);
+      await waitForFrame('Database');
+      // A pasted answer with its Enter.
+      await chunk(`${database}\r`);
+      await waitForFrame('User');
+      await chunk(`${role}\b\b\b${role.slice(-3)}`);
+      expect(line('User')).toMatch(new RegExp(`^User( \\(\\w+\\))?: ${role}$`));
+      await chunk(KEYS.enter);
+      await waitForFrame('Password:');
+      await chunk('xyz');
+      expect(line('Password')).toBe('Password: ***');
+      await chunk('\x7f\x7f\x7f');
+      expect(line('Password')).toBe('Password:');
+      await chunk(`${password}zz\x7f\x7f`);
+      expect(line('Password')).toBe(`Password: ${'*'.repeat(password.length)}`);
+      await chunk(KEYS.enter);
+      await waitForFrame('sslmode', /❯ prefer/);
+      await chunk(KEYS.enter);
+      await waitForFrame('Connected. Saved the profile of staging');
+      await waitFor(async () => outcome, 'the outcome');
+    } finally {
+      ui.unmount();
+    }
+    // The test passed with the password typed (so no DEL was kept in it), and the answers saved are the ones shown.
+    expect(outcome).toMatchObject({ status: 'saved', environment: 'staging' });
+    expect(UserSettings.open().profile(project.config.project, 'staging')).toEqual({ host: server.host, port: server.port, database, user: role, sslmode: 'prefer', passwordStore: 'pgpass' });
+    const escaped = password.replace(/[\\:]/g, (char) => `\\${char}`);
+    expect((await readFile(userEnv.PGPASSFILE!, 'utf8')).split('\n')).toContain(`${server.host}:${server.port}:${database}:${role}:${escaped}`);
+    // No frame drew a control character, a star too many, or the password.
+    for (const text of ui.frames) {
+      expect(text).not.toMatch(/[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]/);
+      expect(text).not.toContain(password);
+      expect(text).not.toContain(`Password: ${'*'.repeat(password.length + 1)}`);
+    }
+  });
+
   it('says which answer to fix: a missing database, a closed port', async () => {
     const fields = { host: server.host, port: server.port, database: `missing_${randomBytes(3).toString('hex')}`, user: role, sslmode: 'disable' as const };
     const missing = await checkConnection('staging', fields, password);

@@ -1,7 +1,7 @@
-import { useState } from 'react';
-import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
+import { useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
 import type { Theme } from '../theme.js';
+import { editLine, lineOf, textOf, type LineState } from '../line-edit.js';
 
 export interface FieldPromptProps {
   label: string;
@@ -18,31 +18,49 @@ export interface FieldPromptProps {
   onSubmit(value: string): void;
 }
 
-/** One question with a text answer, checked when Enter is pressed. */
+/**
+ * One question with a text answer, checked when Enter is pressed. Every
+ * character of a chunk of input counts (see editLine): a Backspace typed fast
+ * or pasted erases, Ctrl-U clears, control characters are never stored.
+ */
 export function FieldPrompt({ label, fallback, initial = '', secret, hint, theme, validate, onSubmit }: FieldPromptProps) {
-  const [value, setValue] = useState(initial);
+  // The line lives in a ref too: Ink can hand over several events before React draws again, and each must see the one before.
+  const current = useRef<LineState>(lineOf(initial));
+  const submitted = useRef(false);
+  const [line, setLine] = useState<LineState>(current.current);
   const [problem, setProblem] = useState<string | undefined>();
-  const submit = (typed: string) => {
+
+  useInput((input, key) => {
+    if (submitted.current) return;
+    const before = current.current;
+    const edit = editLine(before, input, key);
+    current.current = edit.line;
+    if (edit.line !== before) {
+      setLine(edit.line);
+      if (textOf(edit.line) !== textOf(before)) setProblem(undefined);
+    }
+    if (!edit.submit) return;
+    const typed = textOf(edit.line);
     const answer = typed === '' && fallback !== undefined ? fallback : typed;
     const invalid = validate(answer);
-    if (invalid) setProblem(invalid);
-    else onSubmit(answer);
-  };
+    if (invalid) return setProblem(invalid);
+    submitted.current = true;
+    onSubmit(answer);
+  });
+
+  // One `*` per character stored for a secret: its characters are never drawn.
+  const shown = secret ? line.chars.map(() => '*') : line.chars;
   return (
     <Box flexDirection="column">
       <Box>
         <Text bold color={theme.primary}>{label}</Text>
         {fallback !== undefined && fallback !== '' ? <Text color={theme.muted}> ({fallback})</Text> : null}
         <Text>: </Text>
-        <TextInput
-          value={value}
-          mask={secret ? '*' : undefined}
-          onChange={(next) => {
-            setValue(next);
-            setProblem(undefined);
-          }}
-          onSubmit={submit}
-        />
+        <Text>
+          {shown.slice(0, line.cursor).join('')}
+          <Text inverse>{shown[line.cursor] ?? ' '}</Text>
+          {shown.slice(line.cursor + 1).join('')}
+        </Text>
       </Box>
       {problem ? <Text color={theme.danger}>{problem}</Text> : hint ? <Text color={theme.muted}>{hint}</Text> : null}
     </Box>
