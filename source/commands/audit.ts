@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatError } from '../domain/errors.js';
 import { table } from './output.js';
 import { execute } from './run.js';
 
@@ -7,17 +8,33 @@ export function registerAudit(program: Command) {
     .command('audit')
     .description('overrides of safety rules and who made them; `audit verify <env>` checks the hash chain')
     .argument('[env]', 'one environment (default: every one)')
-    .option('--json', 'print {"overrides":[...]} on stdout')
+    .option('--json', 'print {"overrides":[...],"skipped":[...]} on stdout')
     .action((env: string | undefined, _options, command: Command) =>
       execute(command, async (context, output) => {
         const { readOverrides } = await import('../engine/history.js');
-        const rows = await readOverrides(context, env);
-        if (output.json) return output.printJson({ overrides: rows });
-        if (rows.length === 0) return output.print(`no overrides${env ? ` in ${env}` : ''}: every deployment followed the rules`);
-        output.print(table([
-          ['ENV', 'DEPLOYMENT', 'KIND', 'STATUS', 'WHEN', 'WHO', 'RULE', 'JUSTIFICATION'],
-          ...rows.map((row) => [row.environment, `#${row.deploymentId}`, row.kind, row.status, row.at, row.operator, `${row.rule}${row.riker ? ' (Riker)' : ''}`, row.justification]),
-        ]));
+        const { overrides: rows, read, skipped } = await readOverrides(context, env);
+        // An environment that could not be read makes the audit incomplete: exit 1, like `data status`.
+        const code = skipped.length > 0 ? 1 : 0;
+        const notes = skipped.map(({ environment, error }) => `${environment}: not read, so its overrides are not listed: ${formatError(error)}`);
+        if (output.json) {
+          output.printJson({
+            overrides: rows,
+            skipped: skipped.map(({ environment, error }) => ({ environment, error: { message: error.message, where: error.where ?? null, fix: error.fix ?? null, exitCode: error.exitCode } })),
+          });
+          for (const note of notes) output.line(`data: ${note}`);
+          return code;
+        }
+        const scope = env ? ` in ${env}` : skipped.length > 0 ? ` in the environments read` : '';
+        const nothingRead = read.length === 0;
+        const listing =
+          rows.length === 0
+            ? nothingRead ? 'no environment could be read, so no override is listed' : `no overrides${scope}: every deployment followed the rules`
+            : table([
+                ['ENV', 'DEPLOYMENT', 'KIND', 'STATUS', 'WHEN', 'WHO', 'RULE', 'JUSTIFICATION'],
+                ...rows.map((row) => [row.environment, `#${row.deploymentId}`, row.kind, row.status, row.at, row.operator, `${row.rule}${row.riker ? ' (Riker)' : ''}`, row.justification]),
+              ]);
+        output.print([listing, ...notes.map((note) => `\n${note}`)].join('\n'));
+        return code;
       }),
     );
   audit

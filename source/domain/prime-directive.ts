@@ -50,6 +50,9 @@
  *   environments, except `require_two_approvals_for_production`, whose
  *   "production" means the environments marked `protected: true` in
  *   data.config.yaml unless `environments` lists others.
+ *   Every name must be an environment of data.config.yaml: an unknown one
+ *   (a typo such as `prdo`) is a validation error, never a rule that
+ *   silently applies nowhere.
  * - `final: true`: the rule cannot be overridden.
  *
  * The rules:
@@ -77,7 +80,7 @@
  * An override naming no rule in force is refused, so a typo never reaches the
  * audit log as an accepted override.
  */
-export { parsePrimeDirective } from './prime-directive/parse.js';
+export { parsePrimeDirective, type PrimeDirectiveContext } from './prime-directive/parse.js';
 export { evaluatePrimeDirective, MINIMUM_JUSTIFICATION_LENGTH } from './prime-directive/evaluate.js';
 export { planHash, type PlanHashInput } from './prime-directive/plan-hash.js';
 export { describeRules, listRules, type RuleSummary } from './prime-directive/list-rules.js';

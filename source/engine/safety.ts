@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readApprovals, readDeployments, readRowEstimates, type Database } from '../adapters/postgres.js';
 import type { Override } from '../domain/deployment.js';
 import { operationError, refusal, usageError, type DataError } from '../domain/errors.js';
@@ -70,11 +70,16 @@ export interface SafetyReport {
 const LIVE_RULE_IDS = new Set<string>(Object.values(LIVE_CHECK_RULES));
 const DIRECTIVE_RULE_IDS = new Set<string>(RULE_IDS);
 
-/** `.data-prime-directive.yml` next to data.config.yaml, or null when the project has none. */
+/**
+ * `.data-prime-directive.yml` next to data.config.yaml, or null when the
+ * project has none. Validated against the project's environments: a rule
+ * scoped to an environment the config does not define is an error (exit 2).
+ * Every reader of the directive comes through here.
+ */
 export async function loadPrimeDirective(project: Project): Promise<PrimeDirective | null> {
   const file = join(project.root, PRIME_DIRECTIVE_FILE_NAME);
   if (!existsSync(file)) return null;
-  return parsePrimeDirective(await readFile(file, 'utf8'), file);
+  return parsePrimeDirective(await readFile(file, 'utf8'), file, { environments: project.config.environmentNames, configFile: basename(project.configFile) });
 }
 
 /** The repository's time zone: the prime directive's `timezone`, else this machine's. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deploy } from '../../source/engine/deploy.js';
-import { RIKER_SENTENCE } from '../../source/engine/safety.js';
+import { RIKER_SENTENCE, reviewDeployment } from '../../source/engine/safety.js';
 import { databasesForFile, query } from '../helpers/database.js';
 import { contextFor, makeProject, runCli, scriptedInteraction, type TestProject } from '../helpers/project.js';
 
@@ -164,6 +164,38 @@ describe('safety: the prime directive', () => {
     // The freeze does not apply to dev.
     await addMigration(project, '3_u.sql', 'CREATE TABLE u (id int);\n');
     expect((await runCli(['deploy', 'dev'], { cwd: project.dir, env: project.vars })).code).toBe(0);
+  });
+
+  it('an environment the config does not define is a validation error (exit 2) in plan, deploy and the deploy view, never a rule switched off', async () => {
+    const project = await shop(url);
+    await project.write('.data-prime-directive.yml', FREEZE.replace('environments: [prod]', 'environments: [prdo]'));
+    await addMigration(project, '2_t.sql', 'CREATE TABLE t (id int);\n');
+    const expectTheError = (stderr: string) => {
+      expect(stderr).toContain('.data-prime-directive.yml:4: rules.freeze.environments[0]: unknown environment "prdo"');
+      expect(stderr).toContain('fix: did you mean "prod"? environments of data.config.yaml: dev, prod');
+    };
+
+    const plan = await runCli(['plan', 'prod'], { cwd: project.dir, env: project.vars });
+    expect(plan.code).toBe(2);
+    expectTheError(plan.stderr);
+    expect(plan.stdout).not.toContain('applies only to prdo');
+    const json = await runCli(['plan', 'prod', '--json'], { cwd: project.dir, env: project.vars });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).error).toMatchObject({ message: 'rules.freeze.environments[0]: unknown environment "prdo"', where: expect.stringMatching(/\.data-prime-directive\.yml:4$/), exitCode: 2 });
+
+    const deployed = await runCli(['deploy', 'prod', '--yes'], { cwd: project.dir, env: project.vars });
+    expect(deployed.code).toBe(2);
+    expectTheError(deployed.stderr);
+    expect(await tables(url)).toEqual(['orders']);
+    expect(await deployments(url)).toHaveLength(1);
+    // The dashboard's deploy view reviews through the same engine call.
+    await expect(reviewDeployment(contextFor(project), 'prod')).rejects.toMatchObject({ exitCode: 2, message: 'rules.freeze.environments[0]: unknown environment "prdo"' });
+
+    // Spelt right, the freeze applies to prod.
+    await project.write('.data-prime-directive.yml', FREEZE);
+    const fixed = await runCli(['plan', 'prod'], { cwd: project.dir, env: project.vars });
+    expect(fixed.code).toBe(3);
+    expect(fixed.stdout).toMatch(/refused\s+freeze/);
   });
 
   it('a final rule cannot be overridden, not even in Riker mode', async () => {

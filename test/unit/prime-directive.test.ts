@@ -225,6 +225,39 @@ describe('parsePrimeDirective: every validation error names the file, the key pa
   });
 });
 
+describe('parsePrimeDirective: environment names are checked against data.config.yaml', () => {
+  const known = { environments: ['dev', 'staging', 'prod'] };
+  const freeze = (environments: string) => yaml('rules:', '  freeze:', `    environments: ${environments}`, '    periods: [{ from: 2026-11-01, to: 2027-01-04, reason: x }]');
+
+  it('a misspelt environment is an error naming the file, the key path, the line, the name and the known ones, exit 2', () => {
+    const error = errorOf(() => parsePrimeDirective(freeze('[prdo]'), FILE, known));
+    expect(error.exitCode).toBe(ExitCode.usage);
+    expect(error.where).toBe(`${FILE}:3`);
+    expect(error.message).toBe('rules.freeze.environments[0]: unknown environment "prdo"');
+    expect(error.fix).toBe('did you mean "prod"? environments of data.config.yaml: dev, staging, prod');
+  });
+
+  it('names the item that is wrong, on its own line, in every rule that takes environments', () => {
+    const error = errorOf(() =>
+      parsePrimeDirective(yaml('rules:', '  require_two_approvals_for_production:', '    environments:', '      - prod', '      - qa'), FILE, { ...known, configFile: 'shop.yaml' }),
+    );
+    expect(error.where).toBe(`${FILE}:5`);
+    expect(error.message).toBe('rules.require_two_approvals_for_production.environments[1]: unknown environment "qa"');
+    expect(error.fix).toBe('environments of shop.yaml: dev, staging, prod');
+    for (const rule of ['never_drop_tables_with_data', 'always_backup_before_destructive', 'no_migrations_on_friday_after_3pm']) {
+      expect(errorOf(() => parsePrimeDirective(yaml('rules:', `  ${rule}: { environments: [stagng] }`), FILE, known)).message).toBe(`rules.${rule}.environments[0]: unknown environment "stagng"`);
+    }
+    expect(errorOf(() => parsePrimeDirective(yaml('rules:', '  deploy_windows: { allow: [mon 09:00-17:00], environments: [Prod] }'), FILE, known)).fix).toMatch(/^did you mean "prod"\?/);
+    expect(errorOf(() => parsePrimeDirective(yaml('rules:', '  require_approvals: { count: 1, environments: [dev, prdo] }'), FILE, known)).message).toMatch(/environments\[1\]: unknown environment "prdo"/);
+    expect(errorOf(() => parsePrimeDirective(yaml('rules:', '  maximum_migration_duration: { limit: 60s, environments: [prd] }'), FILE, known)).message).toMatch(/maximum_migration_duration\.environments\[0\]/);
+  });
+
+  it('accepts names the config defines; without the config\'s names only the shape is checked', () => {
+    expect(parsePrimeDirective(freeze('[prod, staging]'), FILE, known).rules[0]).toMatchObject({ id: 'freeze', environments: ['prod', 'staging'] });
+    expect(parse(freeze('[prdo]')).rules[0]).toMatchObject({ environments: ['prdo'] });
+  });
+});
+
 describe('never_drop_tables_with_data', () => {
   const directive = parse(yaml('rules:', '  never_drop_tables_with_data: true'));
 
