@@ -52,7 +52,10 @@ export function registerDeploy(program: Command) {
             `data: deployment #${deployment.id} to ${env} failed${error?.migration ? ` in ${error.migration}${failedAt(error)}` : ''}: ${error?.message ?? 'unknown error'}` +
               (error?.detail ? `\n  detail: ${error.detail}` : '') +
               (error?.hint ? `\n  hint: ${error.hint}` : '') +
-              `\n  nothing of the transactional batch was applied; the failure is recorded (data history ${env})`,
+              (error?.committed
+                ? `\n  committed before the failure and still applied: ${error.committed.join(', ')}`
+                : '\n  nothing was applied: the failing transaction was rolled back') +
+              `\n  the failure is recorded (data history ${env})`,
           );
           return 1;
         }

@@ -21,7 +21,10 @@ export function registerRollback(program: Command) {
           const error = deployment.error;
           output.line(
             `data: rollback #${deployment.id} of ${env} failed${error?.migration ? ` in ${error.migration}${failedAt(error)}` : ''}: ${error?.message ?? 'unknown error'}` +
-              `\n  the failing transaction was rolled back; the failure is recorded (data history ${env})`,
+              (error?.committed
+                ? `\n  committed before the failure and still reverted: ${error.committed.join(', ')}; the rest stays applied`
+                : '\n  nothing was reverted: the failing transaction was rolled back') +
+              `\n  the failure is recorded (data history ${env})`,
           );
           return 1;
         }

@@ -16,6 +16,12 @@ export interface DeploymentError {
   hint?: string;
   /** True when the process running it ended before it finished. */
   interrupted?: boolean;
+  /**
+   * Versions whose work was committed before the failure and stays: applied
+   * by a deploy, reverted by a rollback. Only a no-transaction file commits
+   * between steps, so without one this is absent: nothing changed.
+   */
+  committed?: string[];
 }
 
 export interface DeploymentRisk {

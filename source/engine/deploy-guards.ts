@@ -39,8 +39,11 @@ export async function confirmStress(context: EngineContext, environment: string,
 }
 
 export interface Deadline {
-  /** Stops the timer; when it fired, the failure says the deadline ended it. */
-  finish(result: ExecutionResult, limitMs: number): Promise<ExecutionResult>;
+  /**
+   * Stops the timer. When the deadline fired, or a statement ran into the
+   * statement_timeout that the limit set, the failure names the rule.
+   */
+  finish(result: ExecutionResult, limitMs: number, statementLimited: boolean): Promise<ExecutionResult>;
 }
 
 /**
@@ -62,13 +65,20 @@ export function startDeadline(target: Target, db: DatabaseHandle, totalMs: numbe
     }).catch(() => undefined);
   }, totalMs);
   return {
-    async finish(result, limitMs) {
+    async finish(result, limitMs, statementLimited) {
       clearTimeout(timer);
       await pid.catch(() => undefined);
-      if (result.ok || !fired) return result;
+      if (result.ok) return result;
+      const cancelled = result.error.code === '57014';
+      if (!fired && !(cancelled && statementLimited)) return result;
+      const what = fired ? `${formatDuration(limitMs)} per migration, ${formatDuration(totalMs)} in all` : `${formatDuration(limitMs)} per statement`;
       return {
         ...result,
-        error: { ...result.error, message: `exceeded the prime directive's maximum_migration_duration (${formatDuration(limitMs)} per migration, ${formatDuration(totalMs)} in all) and was cancelled: ${result.error.message}` },
+        error: {
+          ...result.error,
+          message: `exceeded the prime directive's maximum_migration_duration (${what}) and was cancelled: ${result.error.message}`,
+          hint: 'make the migration cheaper (split it, or build indexes CONCURRENTLY in a no-transaction file), or raise maximum_migration_duration in .data-prime-directive.yml',
+        },
       };
     },
   };

@@ -2,7 +2,7 @@ import { appendEvents, finishDeployment, inTransaction, recordAppliedMigrations,
 import type { Deployment } from '../domain/deployment.js';
 import { refusal } from '../domain/errors.js';
 import type { EngineContext } from './context.js';
-import { executeSteps, type Step } from './execute.js';
+import { committedError, executeSteps, type Step } from './execute.js';
 import { computePlan, type Plan } from './plan.js';
 import { confirmRikerMode, confirmStress, notifyRikerMode, startDeadline } from './deploy-guards.js';
 import { assessSafety, blockersError, type SafetyOptions, type SafetyReport } from './safety.js';
@@ -94,11 +94,12 @@ export async function deploy(context: EngineContext, environment: string, option
       },
     });
 
-    const result = deadline ? await deadline.finish(executed, limit!) : executed;
+    const result = deadline ? await deadline.finish(executed, limit!, timeouts.statementTimeoutMs === limit) : executed;
     if (!result.ok) {
+      const error = committedError(result);
       await inTransaction(db, async () => {
-        await finishDeployment(db, id, { status: 'failed', finishedAt: context.clock(), migrations: versions, error: result.error });
-        await appendEvents(db, [event(`${kind}.failed`, { error: result.error, applied: result.timings.map(({ step }) => step.migration.version) })]);
+        await finishDeployment(db, id, { status: 'failed', finishedAt: context.clock(), migrations: versions, error });
+        await appendEvents(db, [event(`${kind}.failed`, { error, applied: error.committed ?? [] })]);
       });
     }
     let deployment = await readDeployment(db, environment, id);

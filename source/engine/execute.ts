@@ -33,8 +33,8 @@ interface PgError {
 class StatementFailure extends Error {
   constructor(
     readonly step: Step,
-    /** The failing statement and its line; null when the server did not say which. */
-    readonly statement: { statement: SqlStatement; line: number } | null,
+    /** The failing statement and its line. */
+    readonly statement: { statement: SqlStatement; line: number },
     readonly pgError: PgError,
     /** Statements of this step that ran and stayed (no-transaction scripts only). */
     readonly completedStatements: number,
@@ -49,17 +49,19 @@ const HINTS: Record<string, string> = {
   '40P01': 'a deadlock with another session; retry',
 };
 
-function describeFailure(failure: StatementFailure, note = ''): DeploymentError {
+function describeFailure(failure: StatementFailure): DeploymentError {
   const { step, statement, pgError } = failure;
-  const partial = step.script.script.noTransaction && failure.completedStatements > 0
-    ? ` Statements 1-${failure.completedStatements} of this no-transaction file ran and were not undone.`
+  const ran = failure.completedStatements;
+  const partial = step.script.script.noTransaction && ran > 0
+    ? `; ${ran === 1 ? 'statement 1' : `statements 1-${ran}`} of this no-transaction file ran and ${ran === 1 ? 'was' : 'were'} not undone`
     : '';
-  const text = statement?.statement.text;
+  const text = statement.statement.text;
   return {
-    message: `${pgError.message}${partial}${note}`,
+    message: `${pgError.message}${partial}`,
     migration: `${step.migration.version}_${step.migration.name}`,
     file: step.script.script.file,
-    ...(statement ? { statement: statement.statement.index, line: statement.line } : {}),
+    statement: statement.statement.index,
+    line: statement.line,
     ...(text ? { sql: text.length > 500 ? `${text.slice(0, 500)}...` : text } : {}),
     ...(pgError.code ? { code: pgError.code } : {}),
     ...(pgError.detail ? { detail: pgError.detail } : {}),
@@ -71,65 +73,34 @@ function describeFailure(failure: StatementFailure, note = ''): DeploymentError 
 const positionLine = (text: string, position: number) => lineAndColumn(text, position - 1).line;
 
 /**
- * Runs a script. A transactional script goes to the server whole, in one
- * round trip; the error position, when the server gives one, names the
- * statement. A no-transaction script runs one statement at a time.
+ * Runs a script one statement at a time (one round trip each, as psql
+ * does), so a failure always names its statement and nothing ever runs twice.
  */
-async function runScript(db: Database, step: Step, report: Reporter, mode: 'whole' | 'statements'): Promise<StepTiming> {
+async function runScript(db: Database, step: Step, report: Reporter): Promise<StepTiming> {
   const { migration } = step;
   const { script, statements } = step.script;
   report({ type: 'migration.started', version: migration.version, name: migration.name, file: script.file, statements: statements.length, direction: step.direction });
   const started = performance.now();
-  if (mode === 'whole' && !script.noTransaction) {
+  let completed = 0;
+  for (const statement of statements) {
     try {
-      if (statements.length > 0) await db.query(script.sql);
+      await db.query(statement.text);
     } catch (error) {
       const position = Number((error as PgError).position);
-      const statement = position > 0 ? statements.find((s) => position - 1 >= s.start && position - 1 < s.end) : undefined;
-      throw new StatementFailure(step, statement ? { statement, line: positionLine(script.sql, position) } : null, error as PgError, 0);
+      const line = position > 0 ? statement.line + positionLine(statement.text, position) - 1 : statement.line;
+      throw new StatementFailure(step, { statement, line }, error as PgError, completed);
     }
-  } else {
-    let completed = 0;
-    for (const statement of statements) {
-      try {
-        await db.query(statement.text);
-      } catch (error) {
-        const position = Number((error as PgError).position);
-        const line = position > 0 ? statement.line + positionLine(statement.text, position) - 1 : statement.line;
-        throw new StatementFailure(step, { statement, line }, error as PgError, completed);
-      }
-      completed++;
-    }
+    completed++;
   }
   const ms = performance.now() - started;
   report({ type: 'migration.finished', version: migration.version, name: migration.name, ms, direction: step.direction });
   return { step, ms };
 }
 
-/**
- * The server did not say which statement failed (a run-time error such as a
- * unique violation). Replays the segment up to the failing script in a
- * transaction that is always rolled back, that script one statement at a
- * time, to find it.
- */
-async function locateFailure(db: Database, plan: ExecutionPlan, segment: Step[], failure: StatementFailure): Promise<DeploymentError> {
-  const silent: Reporter = () => undefined;
-  let located: StatementFailure | null = null;
-  await db.query('BEGIN');
-  try {
-    await setTimeouts(db, plan.timeouts, 'transaction');
-    for (const step of segment) {
-      await runScript(db, step, silent, step === failure.step ? 'statements' : 'whole');
-      if (step === failure.step) break;
-    }
-  } catch (error) {
-    if (!(error instanceof StatementFailure)) throw error;
-    located = error;
-  } finally {
-    await db.query('ROLLBACK');
-  }
-  if (located?.step === failure.step && located.pgError.code === failure.pgError.code) return describeFailure(located);
-  return describeFailure(failure, ' (replayed one statement at a time, the failure did not recur, so the statement is not known)');
+/** A failure's error with the versions committed before it (see DeploymentError.committed). */
+export function committedError(result: Extract<ExecutionResult, { ok: false }>): DeploymentError {
+  const committed = result.timings.map(({ step }) => step.migration.version);
+  return committed.length > 0 ? { ...result.error, committed } : result.error;
 }
 
 export interface ExecutionPlan {
@@ -158,15 +129,13 @@ export async function executeSteps(db: Database, plan: ExecutionPlan): Promise<E
   if (segments.length === 0) segments.push([]);
 
   const done: StepTiming[] = [];
-  let current: Step[] = [];
   try {
     for (const [index, segment] of segments.entries()) {
-      current = segment;
       const isLast = index === segments.length - 1;
       const timings: StepTiming[] = [];
       if (segment[0]?.script.script.noTransaction) {
         await setTimeouts(db, plan.timeouts, 'session');
-        timings.push(await runScript(db, segment[0], plan.report, 'statements'));
+        timings.push(await runScript(db, segment[0], plan.report));
         await inTransaction(db, async () => {
           await plan.record(timings);
           if (isLast) await plan.finish();
@@ -174,7 +143,7 @@ export async function executeSteps(db: Database, plan: ExecutionPlan): Promise<E
       } else {
         await inTransaction(db, async () => {
           await setTimeouts(db, plan.timeouts, 'transaction');
-          for (const step of segment) timings.push(await runScript(db, step, plan.report, 'whole'));
+          for (const step of segment) timings.push(await runScript(db, step, plan.report));
           await plan.record(timings);
           if (isLast) await plan.finish();
         });
@@ -184,7 +153,7 @@ export async function executeSteps(db: Database, plan: ExecutionPlan): Promise<E
     return { ok: true, timings: done };
   } catch (error) {
     if (!(error instanceof StatementFailure)) throw error;
-    const described = error.statement ? describeFailure(error) : await locateFailure(db, plan, current, error);
+    const described = describeFailure(error);
     plan.report({ type: 'migration.failed', version: error.step.migration.version, name: error.step.migration.name, error: described, direction: error.step.direction });
     return { ok: false, timings: done, error: described };
   }

@@ -14,7 +14,7 @@ import { operationError, refusal, usageError, type DataError } from '../domain/e
 import type { Migration } from '../domain/migrations.js';
 import type { AppliedMigration } from '../domain/plan.js';
 import type { EngineContext } from './context.js';
-import { executeSteps, type Step } from './execute.js';
+import { committedError, executeSteps, type Step } from './execute.js';
 import { parseScript } from './plan.js';
 import { loadMigrations, loadProject } from './project.js';
 import { confirmProtected, readDeployment, tagDeployment, withEnvironmentSession } from './session.js';
@@ -172,9 +172,10 @@ export async function rollback(context: EngineContext, environment: string, opti
       },
     });
     if (!result.ok) {
+      const error = committedError(result);
       await inTransaction(db, async () => {
-        await finishDeployment(db, id, { status: 'failed', finishedAt: context.clock(), migrations: versions, error: result.error, reverts: deploymentIds });
-        await appendEvents(db, [event('rollback.failed', { error: result.error, reverted: result.timings.map(({ step }) => step.migration.version) })]);
+        await finishDeployment(db, id, { status: 'failed', finishedAt: context.clock(), migrations: versions, error, reverts: deploymentIds });
+        await appendEvents(db, [event('rollback.failed', { error, reverted: error.committed ?? [] })]);
       });
     }
     let deployment = await readDeployment(db, environment, id);

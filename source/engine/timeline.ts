@@ -28,12 +28,13 @@ function changesOf(script: MigrationScript | undefined): SchemaChange[] | null {
 /**
  * The schema changes of one deployment, read with the PostgreSQL parser
  * from the files in this checkout: up files for a deploy, down files, newest
- * first, for a rollback. A failed deployment changed nothing.
+ * first, for a rollback. A failed deployment changed only what it committed
+ * before the failure (no-transaction files commit on their own).
  */
 export function timelineEntry(deployment: Deployment, migrations: Map<string, Migration>, cache = new Map<string, SchemaChange[] | null>()): TimelineEntry {
   const entry: TimelineEntry = { deployment, changes: [], unknown: [] };
-  if (deployment.status === 'failed' || deployment.status === 'running') return entry;
-  for (const version of deployment.migrations) {
+  if (deployment.status === 'running') return entry;
+  for (const version of deployment.status === 'failed' ? deployment.error?.committed ?? [] : deployment.migrations) {
     const migration = migrations.get(version);
     const script = deployment.kind === 'rollback' ? migration?.down : migration?.up;
     const key = `${deployment.kind}:${version}`;

@@ -87,6 +87,19 @@ describe('deploy', () => {
     expect(deployment.error.detail).toContain('Key (id)=(1) already exists');
     expect(await publicTables(url)).toEqual([]);
     expect(result.stderr).toContain('2_fill_t, statement 3 (2_fill_t.sql:4)');
+    expect(result.stderr).toContain('nothing was applied: the failing transaction was rolled back');
+  });
+
+  it('runs a failing migration once: no replay doubles its side effects, lock waits or timeouts', async () => {
+    const project = await makeProject({ url, migrations: { '1_seq.sql': 'CREATE SEQUENCE s;\n' } });
+    expect((await runCli(['deploy', 'dev'], { cwd: project.dir, env: project.vars })).code).toBe(0);
+    // nextval is not transactional: each run of the statement shows in the sequence.
+    await project.write('migrations/2_fail.sql', "SELECT nextval('s');\nSELECT 1 / 0;\n");
+    project.commit('a failing migration');
+    const result = await runCli(['deploy', 'dev', '--json'], { cwd: project.dir, env: project.vars });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).deployment.error).toMatchObject({ migration: '2_fail', statement: 2, line: 2, code: '22012' });
+    expect(await query(url, 'SELECT last_value::int AS n FROM s')).toEqual([{ n: 1 }]);
   });
 
   it('runs each migration inside a transaction with lock_timeout and statement_timeout set', async () => {
@@ -134,8 +147,10 @@ describe('deploy', () => {
     const result = await runCli(['deploy', 'dev', '--json'], { cwd: project.dir, env: project.vars });
     expect(result.code).toBe(1);
     const { deployment } = JSON.parse(result.stdout);
-    expect(deployment.error).toMatchObject({ migration: '2_index_items', statement: 2, line: 3 });
-    expect(deployment.error.message).toContain('Statements 1-1 of this no-transaction file ran and were not undone');
+    expect(deployment.error).toMatchObject({ migration: '2_index_items', statement: 2, line: 3, committed: ['1'] });
+    expect(deployment.error.message).toContain('statement 1 of this no-transaction file ran and was not undone');
+    expect(result.stderr).toContain('committed before the failure and still applied: 1');
+    expect(result.stderr).not.toContain('nothing was applied');
     const applied = await query<{ version: string }>(url, 'SELECT version FROM data_meta.migrations');
     expect(applied.map((row) => row.version)).toEqual(['1']);
   });

@@ -101,6 +101,8 @@ describe('rollback', () => {
     expect(result.code).toBe(1);
     const { deployment } = JSON.parse(result.stdout);
     expect(deployment).toMatchObject({ kind: 'rollback', status: 'failed', error: { migration: '3_c', file: '3_c.down.sql', statement: 2 } });
+    expect(deployment.error.committed).toBeUndefined();
+    expect(result.stderr).toContain('nothing was reverted: the failing transaction was rolled back');
     expect(await tables(url)).toEqual(['a', 'b', 'c', 'd']);
     const applied = await query<{ version: string }>(url, 'SELECT version FROM data_meta.migrations ORDER BY seq');
     expect(applied.map((row) => row.version)).toEqual(['1', '2', '3', '4']);
@@ -122,6 +124,32 @@ describe('rollback', () => {
     expect(deployment.status).toBe('succeeded');
     expect(deployment.migrations).toEqual(['2', '1']);
     expect(await tables(url)).toEqual([]);
+  });
+
+  it('undoes in the reverse of the order applied; a failure after a no-transaction down file says that one stays reverted', async () => {
+    const project = await makeProject({
+      url,
+      migrations: {
+        '1_items.sql': 'CREATE TABLE items (id int, name text);\n',
+        '1_items.down.sql': 'DROP TABLE items;\nDROP TABLE no_such_table;\n',
+        '2_index.sql': '-- data:no-transaction\nCREATE INDEX CONCURRENTLY items_name_idx ON items (name);\n',
+        '2_index.down.sql': '-- data:no-transaction\nDROP INDEX CONCURRENTLY items_name_idx;\n',
+        '3_more.sql': 'CREATE TABLE more (id int);\n',
+        '3_more.down.sql': 'DROP TABLE more;\n',
+      },
+    });
+    // The deploy applies 1 and 3 in one transaction, then 2 on its own: the rollback undoes 2 first.
+    expect((await deploy(contextFor(project), 'dev')).deployment?.migrations).toEqual(['1', '3', '2']);
+    const result = await runCli(['rollback', 'dev', '--json'], { cwd: project.dir, env: project.vars });
+    expect(result.code).toBe(1);
+    const { deployment } = JSON.parse(result.stdout);
+    expect(deployment).toMatchObject({ status: 'failed', migrations: ['2', '3', '1'], error: { migration: '1_items', statement: 2, committed: ['2'] } });
+    expect(result.stderr).toContain('committed before the failure and still reverted: 2; the rest stays applied');
+    expect(result.stderr).not.toContain('nothing was reverted');
+    expect(await tables(url)).toEqual(['items', 'more']);
+    expect(await query(url, `SELECT indexname FROM pg_indexes WHERE tablename = 'items'`)).toEqual([]);
+    const applied = await query<{ version: string }>(url, 'SELECT version FROM data_meta.migrations ORDER BY seq');
+    expect(applied.map((row) => row.version)).toEqual(['1', '3']);
   });
 
   it('says there is nothing to roll back, and rejects bad --steps', async () => {

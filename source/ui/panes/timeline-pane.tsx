@@ -36,7 +36,13 @@ function entryRows(entry: TimelineEntry, marked: boolean, isCursor: boolean, foc
     inverse: isCursor && focused,
     color: status === 'failed' || status === 'interrupted' ? theme.danger : d.kind === 'rollback' ? theme.accent : undefined,
   }];
-  if (status === 'failed' || status === 'interrupted') rows.push({ key: `n${d.id}`, text: '    no change (rolled back by the server)', color: theme.muted });
+  if (status === 'failed' || status === 'interrupted') {
+    const committed = d.error?.committed?.length ?? 0;
+    const text = committed > 0
+      ? `    ${committed} of ${d.migrations.length} migration(s) committed before the failure, and kept:`
+      : '    no change (rolled back by the server)';
+    rows.push({ key: `n${d.id}`, text, color: committed > 0 ? theme.warning : theme.muted });
+  }
   entry.changes.slice(0, CHANGES_PER_ENTRY).forEach((change, index) => rows.push(changeRow(`c${d.id}.${index}`, change, theme)));
   if (entry.changes.length > CHANGES_PER_ENTRY) rows.push({ key: `m${d.id}`, text: `    … ${entry.changes.length - CHANGES_PER_ENTRY} more`, color: theme.muted });
   for (const name of entry.unknown) rows.push({ key: `u${d.id}${name}`, text: `    ? ${name}: file not in this checkout`, color: theme.muted });
