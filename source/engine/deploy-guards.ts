@@ -52,10 +52,11 @@ export interface Deadline {
  */
 export function startDeadline(target: Target, db: DatabaseHandle, totalMs: number): Deadline {
   let fired = false;
+  let cancelling: Promise<void> | null = null;
   const pid = db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then((result) => result.rows[0]!.pid);
   const timer = setTimeout(() => {
     fired = true;
-    void pid.then(async (backend) => {
+    cancelling = pid.then(async (backend) => {
       const canceller = await Database.connect(connectionOf(target));
       try {
         await canceller.query('SELECT pg_cancel_backend($1)', [backend]);
@@ -68,6 +69,9 @@ export function startDeadline(target: Target, db: DatabaseHandle, totalMs: numbe
     async finish(result, limitMs, statementLimited) {
       clearTimeout(timer);
       await pid.catch(() => undefined);
+      // A cancel still on its way must land now, on the idle session (which ignores it),
+      // not on the bookkeeping that follows.
+      await cancelling;
       if (result.ok) return result;
       const cancelled = result.error.code === '57014';
       if (!fired && !(cancelled && statementLimited)) return result;

@@ -216,7 +216,11 @@ describe('safety: the prime directive', () => {
     await addMigration(project, '2_slow.sql', 'CREATE TABLE slow (id int);\nSELECT pg_sleep(5);\n');
     const result = await runCli(['deploy', 'dev'], { cwd: project.dir, env: project.vars });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/canceling statement due to statement timeout|maximum_migration_duration/);
+    // The rule's limit is the statement's timeout: the failure names the rule and its fix, and runs once.
+    // (The whole-deploy deadline, 1s x 1 migration, runs out at the same moment; either may say so.)
+    expect(result.stderr).toMatch(/exceeded the prime directive's maximum_migration_duration \((1\.00s per statement|1\.00s per migration, 1\.00s in all)\) and was cancelled: canceling statement due to statement timeout/);
+    expect(result.stderr).toContain('raise maximum_migration_duration in .data-prime-directive.yml');
+    expect(result.stderr).not.toContain('raise it for this environment');
     expect(await tables(url)).toEqual(['orders']);
     expect((await deployments(url)).at(-1)!.status).toBe('failed');
   });
