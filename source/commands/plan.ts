@@ -11,16 +11,25 @@ export function registerPlan(program: Command) {
   program
     .command('plan <env>')
     .description('what deploy would do: the pending migrations, lint, live checks, the prime directive, risk and warnings')
+    .option('--allow-drift', 'plan as `deploy --allow-drift` would run: drift does not refuse')
     .option('--json', 'print the plan as JSON')
-    .action((env: string, _options, command: Command) =>
+    .action((env: string, options: { allowDrift?: boolean }, command: Command) =>
       execute(command, async (context, output) => {
         const { planJson } = await import('../engine/plan.js');
         const { reviewDeployment, safetyJson } = await import('../engine/safety.js');
         const { plan, safety } = await reviewDeployment(context, env);
         const json = planJson(plan);
+        // deploy refuses drift before anything else, with exit 3, even with nothing pending.
+        const drifted = plan.drift.length > 0 && !options.allowDrift;
+        const exitCode = drifted ? 3 : safety.blockers.length ? blockersExitCode(safety.blockers) : 0;
+        const driftBlocker = {
+          rule: 'drift',
+          message: `${plan.drift.length} applied migration(s) of ${env} changed or vanished since they were deployed`,
+          fix: 'restore the applied files from git (see `data status`), or deploy anyway with --allow-drift',
+        };
         if (output.json) {
           output.printJson({ ...json, safety: safetyJson(safety) });
-          return safety.blockers.length ? blockersExitCode(safety.blockers) : 0;
+          return exitCode;
         }
         if (json.pending.length === 0) output.print(`${env}: nothing to deploy (${json.applied.length} applied)`);
         else {
@@ -33,13 +42,14 @@ export function registerPlan(program: Command) {
         for (const drift of plan.drift) output.print(`drift in ${drift.version}: ${drift.reason}`);
         if (plan.drift.length > 0) output.say('drift.found', { env, count: plan.drift.length }, env);
         if (json.pending.length === 0) {
-          output.say('nothing_to_deploy', { env }, env);
-          return 0;
+          if (drifted) output.print(`verdict: deploy would be REFUSED: ${driftBlocker.message}\n  fix: ${driftBlocker.fix}`);
+          else output.say('nothing_to_deploy', { env }, env);
+          return exitCode;
         }
-        output.print(`\n${renderSafety(safety)}`);
-        const risky = safety.blockers.length > 0 || safety.risk.level === 'high' || safety.risk.level === 'critical';
+        output.print(`\n${renderSafety(safety, drifted ? [driftBlocker] : [])}`);
+        const risky = exitCode !== 0 || safety.risk.level === 'high' || safety.risk.level === 'critical';
         output.say(risky ? 'plan.risky' : 'plan.safe', { env, count: json.pending.length, level: safety.risk.level }, safety.planHash);
-        return safety.blockers.length ? blockersExitCode(safety.blockers) : 0;
+        return exitCode;
       }),
     );
 }

@@ -2,7 +2,7 @@ import { formatRisk } from '../domain/risk.js';
 import type { SafetyReport } from '../engine/safety.js';
 
 /** The safety part of `data plan`: lint, live checks, the prime directive, risk, warnings, and what blocks. */
-export function renderSafety(safety: SafetyReport): string {
+export function renderSafety(safety: SafetyReport, extra: Array<{ rule: string; message: string; fix: string }> = []): string {
   const lines: string[] = [];
   const lintErrors = safety.lint.filter((finding) => finding.severity === 'error').length;
   lines.push(`lint: ${safety.lint.length === 0 ? 'clean' : `${lintErrors} error(s), ${safety.lint.length - lintErrors} warning(s)`}`);
@@ -17,10 +17,11 @@ export function renderSafety(safety: SafetyReport): string {
   }
   lines.push(`risk: ${formatRisk(safety.risk)}${safety.risk.model === 'logistic-regression' ? ` (fitted on ${safety.risk.sampleSize} deployments of this environment)` : ''}`);
   for (const warning of safety.stress) lines.push(`warning: ${warning.message}${warning.extraConfirmation ? ' (deploy will ask once more)' : ''}`);
-  if (safety.blockers.length === 0) lines.push('verdict: deploy may run');
+  const blockers = [...extra, ...safety.blockers];
+  if (blockers.length === 0) lines.push('verdict: deploy may run');
   else {
-    lines.push(`verdict: deploy would be REFUSED (${safety.blockers.length}):`);
-    for (const blocker of safety.blockers) lines.push(`  ${blocker.rule}: ${blocker.message}\n    fix: ${blocker.fix}`);
+    lines.push(`verdict: deploy would be REFUSED (${blockers.length}):`);
+    for (const blocker of blockers) lines.push(`  ${blocker.rule}: ${blocker.message}\n    fix: ${blocker.fix}`);
   }
   return lines.join('\n');
 }

@@ -185,6 +185,17 @@ describe('deploy', () => {
     const status = JSON.parse((await runCli(['status', 'dev', '--json'], { cwd: project.dir, env: project.vars })).stdout);
     expect(status.environments[0].drift).toEqual([{ version: '1', reason: expect.stringContaining('1_a.sql changed after it was applied') }]);
 
+    // plan exits with the code deploy would, and says why.
+    const planned = await runCli(['plan', 'dev'], { cwd: project.dir, env: project.vars });
+    expect(planned.code).toBe(3);
+    expect(planned.stdout).toContain('verdict: deploy would be REFUSED (1):');
+    expect(planned.stdout).toContain('drift: 1 applied migration(s) of dev changed or vanished since they were deployed');
+    expect(planned.stdout).not.toContain('deploy may run');
+    expect((await runCli(['plan', 'dev', '--json'], { cwd: project.dir, env: project.vars })).code).toBe(3);
+    const plannedAnyway = await runCli(['plan', 'dev', '--allow-drift'], { cwd: project.dir, env: project.vars });
+    expect(plannedAnyway.code).toBe(0);
+    expect(plannedAnyway.stdout).toContain('verdict: deploy may run');
+
     const refused = await runCli(['deploy', 'dev'], { cwd: project.dir, env: project.vars });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('drifted');
@@ -194,6 +205,11 @@ describe('deploy', () => {
     const allowed = await runCli(['deploy', 'dev', '--allow-drift'], { cwd: project.dir, env: project.vars });
     expect(allowed.code).toBe(0);
     expect(await publicTables(url)).toEqual(['a', 'b']);
+    // Nothing pending, still drifted: deploy refuses, and plan says so.
+    expect((await runCli(['deploy', 'dev'], { cwd: project.dir, env: project.vars })).code).toBe(3);
+    const nothingPending = await runCli(['plan', 'dev'], { cwd: project.dir, env: project.vars });
+    expect(nothingPending.code).toBe(3);
+    expect(nothingPending.stdout).toContain('verdict: deploy would be REFUSED: 1 applied migration(s) of dev changed or vanished');
   });
 
   it('a protected environment needs --yes when nobody can type, or its name typed back', async () => {
