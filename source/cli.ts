@@ -17,7 +17,8 @@ import { registerPlan } from './commands/plan.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerSetup } from './commands/setup.js';
 import { registerStatus } from './commands/status.js';
-import { ExitCode } from './domain/errors.js';
+import { ExitCode, usageError } from './domain/errors.js';
+import { errorJson } from './commands/output.js';
 import { isPersonaName, PERSONAS, PLAIN } from './domain/personas.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -85,6 +86,10 @@ try {
   if (error instanceof CommanderError) {
     // Help and version exit 0; every other parse error is bad usage.
     process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    // Commander has said it on stderr; with --json, stdout still holds the one JSON document.
+    if (error.exitCode !== 0 && process.argv.slice(2).includes('--json')) {
+      process.stdout.write(errorJson(usageError(error.message.replace(/^error: /, ''), { fix: 'run `data <command> --help` for its arguments and options' })));
+    }
   } else {
     throw error;
   }

@@ -28,6 +28,10 @@ export interface Output {
   say<K extends MessageKey>(key: K, vars: MessageVars<K>, seed: string, persona?: PersonaCatalogue): void;
 }
 
+/** The one JSON document of a failed --json run: `{"error":{...}}`, with its newline. */
+export const errorJson = (error: DataError): string =>
+  `${JSON.stringify({ error: { message: error.message, where: error.where ?? null, fix: error.fix ?? null, exitCode: error.exitCode } }, null, 2)}\n`;
+
 export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; persona?: PersonaCatalogue | null }): Output {
   const { stdout, stderr, json } = options;
   // Persona words never go near a --json run's output.
@@ -79,7 +83,7 @@ export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStrea
     },
     error: (error) => {
       stopSpinner();
-      if (json) stdout.write(`${JSON.stringify({ error: { message: error.message, where: error.where ?? null, fix: error.fix ?? null, exitCode: error.exitCode } }, null, 2)}\n`);
+      if (json) stdout.write(errorJson(error));
       stderr.write(`data: ${formatError(error)}\n`);
     },
     reporter,

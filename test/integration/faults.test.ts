@@ -42,6 +42,23 @@ describe('bad configuration: one paragraph naming the file, key and line; exit 2
     }
   });
 
+  it('bad usage exits 2; with --json, stdout still holds one JSON document', async () => {
+    const project = await makeProject({ url });
+    for (const [command, message] of [
+      [['deploy', 'dev', '--json', '--bogus'], "unknown option '--bogus'"],
+      [['history', 'dev', '--json', '--limit', '0'], '--limit must be a whole number of at least 1'],
+    ] as const) {
+      const result = await runCli([...command], { cwd: project.dir, env: project.vars });
+      expect(result.code, command.join(' ')).toBe(2);
+      expect(JSON.parse(result.stdout).error).toMatchObject({ message: expect.stringContaining(message), exitCode: 2 });
+      expect(result.stderr).toContain(message);
+      noStack(result);
+    }
+    const plain = await runCli(['deploy', 'dev', '--bogus'], { cwd: project.dir, env: project.vars });
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toBe('');
+  });
+
   it('no config file anywhere says how to make one', async () => {
     const project = await makeProject({ url });
     await project.remove('data.config.yaml');
