@@ -74,7 +74,10 @@ export function blockCommentEnd(text: string, from: number): number {
  * (libpg-query must have been loaded, see adapters/sql-parser). Throws
  * SqlSyntaxError with the line of the parser's cursor.
  */
-export function splitStatements(sql: string): SqlStatement[] {
+export function splitStatements(file: string): SqlStatement[] {
+  // A UTF-8 byte order mark (editors on Windows write one) is white space to us, as to psql;
+  // a space in its place keeps every offset.
+  const sql = file.charCodeAt(0) === 0xfeff ? ` ${file.slice(1)}` : file;
   if (skipTrivia(sql, 0) >= sql.length) return [];
   // The parser reports byte offsets; slice bytes, then decode.
   const bytes = Buffer.from(sql, 'utf8');

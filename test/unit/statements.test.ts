@@ -27,6 +27,15 @@ describe('splitStatements: statements and their lines', () => {
     expect(splitStatements('-- nothing to do\n/* really\n nothing */\n')).toEqual([]);
   });
 
+  it('reads a file that starts with a UTF-8 byte order mark as psql does', () => {
+    expect(split('\uFEFFCREATE TABLE bom (id int);\nSELECT 1;\n')).toEqual([
+      [1, 1, 'CREATE TABLE bom (id int)'],
+      [2, 2, 'SELECT 1'],
+    ]);
+    expect(splitStatements('\uFEFF-- only a comment\n')).toEqual([]);
+    expect(syntaxErrorOf('\uFEFFCREATE TABEL x (id int);').line).toBe(1);
+  });
+
   it('returns nothing for bare semicolons', () => {
     expect(splitStatements(';;\n;')).toEqual([]);
   });
