@@ -316,6 +316,9 @@ function extendChain(config: ProjectConfig, name: string): RawEnvironment[] {
 /** Expands ${VAR} (and $$ as a literal $) from vars; an unset variable is an error naming it. */
 function expand(config: ProjectConfig, environment: string, key: string, located: Located<unknown>, vars: Record<string, string | undefined>): unknown {
   if (typeof located.value !== 'string') return located.value;
+  if (/\$\{[^}]*$/.test(located.value)) {
+    throw configError(config.file, located.line, `environments.${environment}.${key}: a "\${" is not closed`, 'close it: ${NAME}');
+  }
   return located.value.replace(/\$\$|\$\{([^}]*)\}/g, (match, variable: string | undefined) => {
     if (match === '$$') return '$';
     if (!variable || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
@@ -351,6 +354,11 @@ export function resolveEnvironment(config: ProjectConfig, name: string, vars: Re
   for (const environment of extendChain(config, name).reverse()) Object.assign(merged, environment.keys);
   const value = (key: EnvironmentKey) => (merged[key] ? expand(config, name, key, merged[key]!, vars) : undefined);
   const url = value('url') as string | undefined;
+  if (url && !/^postgres(ql)?:\/\//i.test(url)) {
+    // Only the scheme: the rest may hold a password.
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+    throw configError(config.file, merged.url?.line, `environments.${name}.url is not a postgres:// URL${scheme ? ` (it starts with ${scheme}:)` : ''}`, 'write postgres://user@host:5432/database (the password from your profile, PGPASSWORD or ~/.pgpass)');
+  }
   const embedded = value('embedded') === true;
   if (url && embedded) {
     throw configError(config.file, merged.url?.line, `environments.${name} has both url and embedded: true`, 'keep one: a url for a server of yours, or embedded: true for the local one');

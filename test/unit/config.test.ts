@@ -397,10 +397,10 @@ describe('parseConfig: +extend chains', () => {
 
   it('accepts a long chain without a cycle', () => {
     const config = parse(
-      yaml('environments:', '  a:', '    url: x', '  b:', '    +extend: a', '  c:', '    +extend: b', '  d:', '    +extend: c'),
+      yaml('environments:', '  a:', '    url: postgres://x', '  b:', '    +extend: a', '  c:', '    +extend: b', '  d:', '    +extend: c'),
     );
     expect(config.environmentNames).toEqual(['a', 'b', 'c', 'd']);
-    expect(resolveEnvironment(config, 'd', {}).url).toBe('x');
+    expect(resolveEnvironment(config, 'd', {}).url).toBe('postgres://x');
   });
 });
 
@@ -506,7 +506,7 @@ describe('resolveEnvironment', () => {
     ['1.5s', 1_500],
     ['250', 250],
   ])('reads the duration %s as %i ms', (text, ms) => {
-    const config = parse(yaml('environments:', '  dev:', '    url: x', `    lock_wait: ${text}`));
+    const config = parse(yaml('environments:', '  dev:', '    url: postgres://x', `    lock_wait: ${text}`));
     expect(resolveEnvironment(config, 'dev', {}).lockWaitMs).toBe(ms);
   });
 
@@ -575,8 +575,26 @@ describe('resolveEnvironment', () => {
   });
 
   it('expands a variable next to an escaped $', () => {
-    const config = parse(yaml('environments:', '  dev:', '    url: $$${HOST}$$'));
-    expect(resolveEnvironment(config, 'dev', { HOST: 'h' }).url).toBe('$h$');
+    const config = parse(yaml('environments:', '  dev:', '    url: postgres://u:p$$${HOST}$$@h/db'));
+    expect(resolveEnvironment(config, 'dev', { HOST: 'x' }).url).toBe('postgres://u:p$x$@h/db');
+  });
+
+  it('rejects a "${" that is not closed, at its line', () => {
+    const config = parse(yaml('environments:', '  dev:', '    url: postgres://${HOSTX/db'));
+    const error = errorOf(() => resolveEnvironment(config, 'dev', { HOSTX: 'h' }));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe('environments.dev.url: a "${" is not closed');
+    expect(error.where).toBe(`${FILE}:3`);
+  });
+
+  it('rejects a url that is not postgres://, naming only its scheme (the rest may hold a password)', () => {
+    const config = parse(yaml('environments:', '  dev:', '    url: ${DEV_URL}'));
+    const error = errorOf(() => resolveEnvironment(config, 'dev', { DEV_URL: 'mysql://root:s3cret@b/c' }));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe('environments.dev.url is not a postgres:// URL (it starts with mysql:)');
+    expect(error.where).toBe(`${FILE}:3`);
+    expect(JSON.stringify(error)).not.toContain('s3cret');
+    expect(resolveEnvironment(config, 'dev', { DEV_URL: 'postgresql://h/db' }).url).toBe('postgresql://h/db');
   });
 
   it.each(['${}', '${1ABC}', '${A-B}', '${ A }'])('rejects the invalid reference %s', (reference) => {
