@@ -62,8 +62,8 @@ export class ConnectionError extends DataError {
 export function describeTarget(url: string): { host: string; port: string; database: string; user: string } {
   const options = parseConnectionString(withoutSslParameters(url));
   return {
-    host: options.host ?? 'localhost',
-    port: String(options.port ?? 5432),
+    host: options.host || 'localhost',
+    port: String(options.port || 5432),
     database: options.database ?? '',
     user: options.user ?? process.env.PGUSER ?? process.env.USER ?? '',
   };

@@ -37,7 +37,7 @@ export async function deploy(context: EngineContext, environment: string, option
     const { db, target, project, operator } = session;
     const plan = await computePlan(db, environment, session.migrations, project.migrationsDir);
     if (plan.drift.length > 0 && !options.allowDrift) {
-      throw refusal(`environment ${environment} has drifted: ${plan.drift.map((drift) => `${drift.version}: ${drift.reason}`).join('; ')}`, {
+      throw refusal(`drifted: ${plan.drift.map((drift) => `${drift.version}: ${drift.reason}`).join('; ')}`, {
         where: `environment ${environment}`,
         fix: 'restore the applied files from git (see `data status`), or deploy anyway with --allow-drift',
       });

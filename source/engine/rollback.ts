@@ -58,7 +58,7 @@ function validateOptions(options: RollbackOptions): void {
 }
 
 async function chooseDeployments(db: Database, environment: string, ids: number[], options: RollbackOptions): Promise<number[]> {
-  if (ids.length === 0) throw operationError(`nothing to roll back in ${environment}: no applied migration was deployed by data`, { where: `environment ${environment}` });
+  if (ids.length === 0) throw operationError('nothing to roll back: no applied migration was deployed by data', { where: `environment ${environment}` });
   if (options.through !== undefined) {
     if (!ids.includes(options.through)) {
       throw operationError(`deployment #${options.through} has no applied migration in ${environment} (it failed, was rolled back, or is a rollback)`, { where: `environment ${environment}` });
@@ -69,7 +69,7 @@ async function chooseDeployments(db: Database, environment: string, ids: number[
     const toId = /^\d+$/.test(options.to) ? Number(options.to) : await findDeploymentByTag(db, environment, options.to);
     if (toId === null) throw usageError(`--to ${options.to} is neither a deployment id nor a tag of ${environment}`, { fix: `pick one from \`data history ${environment}\`` });
     const chosen = ids.filter((id) => id > toId);
-    if (chosen.length === 0) throw operationError(`nothing to roll back: ${environment} has no applied deployment after #${toId}`, { where: `environment ${environment}` });
+    if (chosen.length === 0) throw operationError(`nothing to roll back: no applied deployment after #${toId}`, { where: `environment ${environment}` });
     return chosen;
   }
   const steps = options.steps ?? 1;

@@ -54,7 +54,7 @@ async function acquireLock(db: Database, environment: string, waitMs: number, co
     return;
   }
   const current = describeHolder(await findLockHolder(db, environment), context.clock());
-  throw operationError(`environment ${environment} is locked by ${current}; waited ${formatDuration(waitMs)}`, {
+  throw operationError(`locked by ${current}; waited ${formatDuration(waitMs)}`, {
     where: `environment ${environment}`,
     fix: 'wait for it to finish and try again, or raise lock_wait for this environment',
   });
@@ -124,7 +124,7 @@ export async function confirmProtected(session: EnvironmentSession, context: Eng
   const name = session.target.environment.name;
   if (!session.target.environment.protected || yes) return;
   if (!context.interaction.interactive) {
-    throw refusal(`environment ${name} is protected: ${action} needs confirmation`, {
+    throw refusal(`protected: ${action} needs confirmation`, {
       where: `environment ${name}`,
       fix: 'run it in a terminal to type the name back, or pass --yes',
     });

@@ -49,7 +49,7 @@ describe('two operators at once', () => {
     const { url, project, first, running, open } = await gatedDeploy();
     const second = await runCli(['deploy', 'dev'], { cwd: project.dir, env: project.vars });
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain('environment dev is locked by deploy #');
+    expect(second.stderr).toContain('environment dev: locked by deploy #');
     expect(second.stderr).toContain(`#${running.id} by Test Operator <operator@example.test>, started ${running.started_at.toISOString()}`);
     expect(second.stderr).toContain('waited 1.00s');
 

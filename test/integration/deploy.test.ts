@@ -216,7 +216,7 @@ describe('deploy', () => {
     const project = await makeProject({ url, migrations: { '1_a.sql': 'CREATE TABLE a (id int);\n' } });
     const refused = await runCli(['deploy', 'prod'], { cwd: project.dir, env: project.vars });
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain('prod is protected');
+    expect(refused.stderr).toContain('environment prod: protected: deploy of 1 migration(s) needs confirmation');
     expect(refused.stderr).toContain('--yes');
     expect(await publicTables(url)).toEqual([]);
 

@@ -143,7 +143,7 @@ describe('--persona kirk', () => {
     expect(failed).toContain('data: deployment #2 to dev failed');
     expect(rolledBack).toContain('dev: reverted 2 migration(s) of deployment(s) #1');
     expect(scenario.transcript[8]).toContain('drift in 001');
-    expect(scenario.transcript[9]).toContain('environment dev has drifted');
+    expect(scenario.transcript[9]).toContain('environment dev: drifted: ');
   });
 
   it('the same event reads the same every time: the variant follows the deployment', async () => {
