@@ -533,7 +533,8 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
           kind: 'operation', action: 'deploy', environment, protected: row?.protected ?? false, phase: 'loading',
           blocked: null, typed: '', stressConfirmed: false, result: null, error: null,
         };
-        set({ modal: base });
+        // A word left in the footer by an earlier key is about something else now.
+        set({ modal: base, statusLine: `deploy to ${environment}: reading the plan` });
         try {
           const { plan, safety } = await reviewDeployment(readContext, environment);
           const pending = plan.pending.map(({ migration, up }) => ({
@@ -572,6 +573,7 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
             kind: 'operation', action: 'rollback', environment, protected: row?.protected ?? false, phase: 'loading',
             rollbackOptions: chosen, blocked: null, typed: '', stressConfirmed: false, result: null, error: null,
           },
+          statusLine: `rollback of ${environment}: reading what it would undo`,
         });
         try {
           const preview = await previewRollback(readContext, environment, chosen);

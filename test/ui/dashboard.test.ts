@@ -205,6 +205,10 @@ describe('rollback by keyboard', () => {
     await ui.press('2', 'r');
     await ui.waitForFrame('r rollback: #2 failed: it applied nothing to undo');
     expect(ui.frame()).not.toContain('Roll back dev');
+    // On the deployment below, r opens the rollback: the footer's earlier word goes.
+    await ui.press('j', 'r');
+    await ui.waitForFrame('Roll back dev');
+    expect(ui.frame()).not.toContain('it applied nothing to undo');
   });
 });
 
