@@ -106,14 +106,26 @@ function unknownKey(file: string, line: number | undefined, path: string, key: s
   );
 }
 
+/**
+ * The line and message of a YAML syntax error. The parser puts some (an
+ * unclosed quote, say) at the very end of the file: those name the last line
+ * that has text, and say so.
+ */
+export function yamlSyntaxError(text: string, lines: LineCounter, error: { pos: [number, number]; message: string }): { line: number; message: string } {
+  const message = `malformed YAML: ${error.message.split('\n')[0]}`;
+  if (text.slice(error.pos[0]).trim() !== '') return { line: lines.linePos(error.pos[0]).line, message };
+  const lastLine = text.trimEnd().split('\n').length;
+  return { line: lastLine, message: `${message}, found at the end of the file (look above for what was opened and not closed)` };
+}
+
 /** Parses and validates data.config.yaml. Variables stay unexpanded until an environment is resolved. */
 export function parseConfig(text: string, file: string, defaultProject: string): ProjectConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const line = lines.linePos(yamlError.pos[0]).line;
-    throw configError(file, line, `malformed YAML: ${yamlError.message.split('\n')[0]}`, 'fix the YAML syntax on that line');
+    const { line, message } = yamlSyntaxError(text, lines, yamlError);
+    throw configError(file, line, message, 'fix the YAML syntax on that line');
   }
   const root = doc.contents;
   if (!isMap(root)) {

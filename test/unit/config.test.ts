@@ -152,6 +152,13 @@ describe('parseConfig: malformed or mis-shaped files (exit 2)', () => {
     expect(error.fix).toMatch(/YAML syntax/);
   });
 
+  it('an error the parser finds only at the end of the file (an unclosed quote) names the last line, and says so', () => {
+    const error = parseError(yaml('project: shop', 'environments:', '  dev:', '    url: "postgres://h/db', '    protected: true'));
+    expect(error.exitCode).toBe(2);
+    expect(error.where).toBe(`${FILE}:5`);
+    expect(error.message).toBe('malformed YAML: Missing closing "quote, found at the end of the file (look above for what was opened and not closed)');
+  });
+
   it('rejects a key given twice in one mapping', () => {
     const error = parseError(yaml('environments:', '  dev:', '    url: a', '    url: b'));
     expect(error.exitCode).toBe(2);

@@ -177,7 +177,7 @@ describe('parsePrimeDirective: shapes', () => {
 
 describe('parsePrimeDirective: every validation error names the file, the key path and the line, exit 2', () => {
   it.each([
-    ['malformed YAML', yaml('rules:', '  never_drop_tables_with_data: [true'), 3, /malformed YAML/],
+    ['malformed YAML', yaml('rules:', '  never_drop_tables_with_data: [true'), 2, /malformed YAML/],
     ['a duplicate rule', yaml('rules:', '  freeze: []', '  freeze: []'), 3, /malformed YAML: .*unique/i],
     ['a file that is not a mapping', yaml('- never_drop_tables_with_data'), 1, /must be a mapping/],
     ['an unknown top-level key', yaml('timezon: UTC'), 1, /unknown key timezon/],

@@ -1,6 +1,6 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseDuration } from '../duration.js';
-import { nearest } from '../config.js';
+import { nearest, yamlSyntaxError } from '../config.js';
 import { usageError } from '../errors.js';
 import { MOMENT_FORMATS, exclusiveEnd, parseLocalMoment } from './freeze-periods.js';
 import { canonicalTimeZone } from '../local-time.js';
@@ -30,8 +30,8 @@ export function parsePrimeDirective(text: string, file: string, context: PrimeDi
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const line = lines.linePos(yamlError.pos[0]).line;
-    throw usageError(`malformed YAML: ${yamlError.message.split('\n')[0]}`, { where: `${file}:${line}`, fix: 'fix the YAML syntax on that line' });
+    const { line, message } = yamlSyntaxError(text, lines, yamlError);
+    throw usageError(message, { where: `${file}:${line}`, fix: 'fix the YAML syntax on that line' });
   }
   const reader = new YamlReader(file, lines);
   const directive: PrimeDirective = { file, timeZone: 'UTC', rules: [] };
