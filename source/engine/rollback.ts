@@ -5,6 +5,7 @@ import {
   inTransaction,
   markRolledBack,
   readAppliedMigrations,
+  readDeployments,
   removeAppliedMigrations,
   startDeployment,
   type Database,
@@ -67,7 +68,9 @@ async function chooseDeployments(db: Database, environment: string, ids: number[
   }
   if (options.to !== undefined) {
     const toId = /^\d+$/.test(options.to) ? Number(options.to) : await findDeploymentByTag(db, environment, options.to);
-    if (toId === null) throw usageError(`--to ${options.to} is neither a deployment id nor a tag of ${environment}`, { fix: `pick one from \`data history ${environment}\`` });
+    if (toId === null || (await readDeployments(db, environment, { ids: [toId] })).length === 0) {
+      throw usageError(`--to ${options.to}: ${toId === null ? 'neither a deployment id nor a tag' : 'no such deployment'} of ${environment}`, { fix: `pick one from \`data history ${environment}\`` });
+    }
     const chosen = ids.filter((id) => id > toId);
     if (chosen.length === 0) throw operationError(`nothing to roll back: no applied deployment after #${toId}`, { where: `environment ${environment}` });
     return chosen;

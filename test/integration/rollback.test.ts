@@ -80,6 +80,10 @@ describe('rollback', () => {
     const unknown = await runCli(['rollback', 'dev', '--to', 'data/dev/stardate-1999.001.0000'], { cwd: project.dir, env: project.vars });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('neither a deployment id nor a tag');
+    const missing = await runCli(['rollback', 'dev', '--to', '99'], { cwd: project.dir, env: project.vars });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--to 99: no such deployment of dev');
+    expect(await tables(url)).toEqual(['a', 'b']);
   });
 
   it('refuses with exit 3, naming the migration, when a down file is missing, and changes nothing', async () => {
