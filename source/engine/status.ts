@@ -72,7 +72,7 @@ export async function readStatus(context: EngineContext, only?: string): Promise
           protected: environment.keys.protected?.value === true,
           embedded: environment.keys.embedded?.value === true,
           applied: [],
-          pending: migrations.map((migration) => migration.version),
+          pending: [],
           drift: [],
           lastDeployment: null,
         };

@@ -135,6 +135,8 @@ describe('connection faults name the host and port, never the password', () => {
     const { environments } = JSON.parse(result.stdout);
     expect(environments.map((env: { name: string; reachable: boolean }) => [env.name, env.reachable])).toEqual([['dev', true], ['down', false]]);
     expect(environments[1].error).toContain('connection refused');
+    // What an unreachable environment has applied is unknown: nothing is claimed pending either.
+    expect(environments[1]).toMatchObject({ applied: [], pending: [], drift: [], lastDeployment: null });
   });
 
   it('--url and DATABASE_URL override the environment for one run', async () => {
