@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -16,13 +16,18 @@ declare module 'vitest' {
  * from the npm registry), or DATA_TEST_DATABASE_URL's.
  */
 export default async function setup(project: TestProject) {
+  // The run's settings folder (vitest.config.ts names it after this process) goes with the run.
+  const removeSettings = () => rm(join(tmpdir(), `data-test-settings-${process.pid}`), { recursive: true, force: true });
   const external = process.env.DATA_TEST_DATABASE_URL;
   if (external) {
     project.provide('adminUrl', external);
-    return;
+    return removeSettings;
   }
   const stateDir = await mkdtemp(join(tmpdir(), 'data-test-server-'));
   const instance = await ensureEmbeddedServer(stateDir, { settings: ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'] });
   project.provide('adminUrl', instanceUrl(instance, 'postgres'));
-  return async () => destroyEmbeddedServer(stateDir);
+  return async () => {
+    await destroyEmbeddedServer(stateDir);
+    await removeSettings();
+  };
 }
