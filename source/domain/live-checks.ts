@@ -7,6 +7,7 @@ import {
   type Node,
   type RangeVar,
 } from 'libpg-query';
+import { bodyOf, strings } from './sql-tree.js';
 import { blockCommentEnd, type SqlStatement } from './statements.js';
 
 /**
@@ -360,21 +361,6 @@ function sameTable(one: TableRef, other: TableRef): boolean {
 
 // ---------------------------------------------------------------------------
 // Trees
-
-type KeysOf<U> = U extends unknown ? keyof U : never;
-type NodeType = KeysOf<Node>;
-type NodeBody<K extends NodeType> = Extract<Node, Record<K, unknown>>[K];
-
-function bodyOf<K extends NodeType>(node: Node | undefined, type: K): NodeBody<K> | undefined {
-  return node && type in node ? (node as unknown as Record<K, NodeBody<K>>)[type] : undefined;
-}
-
-function strings(nodes: Node[] | undefined): string[] {
-  return (nodes ?? []).flatMap((node) => {
-    const value = bodyOf(node, 'String')?.sval;
-    return value === undefined ? [] : [value];
-  });
-}
 
 function tableOf(relation: RangeVar | undefined): TableRef | undefined {
   if (!relation?.relname) return undefined;

@@ -23,6 +23,7 @@ import type {
   TruncateStmt,
   TypeName,
 } from 'libpg-query';
+import { bodyOf, qualifiedName, strings, type NodeBody, type NodeType } from './sql-tree.js';
 import type { SqlStatement } from './statements.js';
 
 /** `+` creates, `-` removes, `~` changes. */
@@ -68,11 +69,6 @@ const SELF_EVIDENT_KINDS = new Set(['table', 'column']);
 // ---------------------------------------------------------------------------
 // Statements
 
-type KeysOf<U> = U extends unknown ? keyof U : never;
-/** 'CreateStmt', 'RangeVar', 'String' ... */
-type NodeType = KeysOf<Node>;
-type NodeBody<K extends NodeType> = Extract<Node, Record<K, unknown>>[K];
-
 const statementHandlers: { [K in NodeType]?: (body: NodeBody<K>) => Change[] } = {
   CreateStmt: createTable,
   CreateTableAsStmt: createTableAs,
@@ -86,14 +82,14 @@ const statementHandlers: { [K in NodeType]?: (body: NodeBody<K>) => Change[] } =
   CreateFunctionStmt: createFunction,
   CreateEnumStmt: (stmt) => {
     const values = strings(stmt.vals).map(quoted).join(', ');
-    return [withDetail(created('type', qualified(strings(stmt.typeName))), `enum (${values})`)];
+    return [withDetail(created('type', qualifiedName(strings(stmt.typeName))), `enum (${values})`)];
   },
   CompositeTypeStmt: (stmt) => [created('type', relationName(stmt.typevar))],
-  CreateRangeStmt: (stmt) => [withDetail(created('type', qualified(strings(stmt.typeName))), 'range')],
+  CreateRangeStmt: (stmt) => [withDetail(created('type', qualifiedName(strings(stmt.typeName))), 'range')],
   CreateDomainStmt: (stmt) => [
-    withDetail(created('domain', qualified(strings(stmt.domainname))), formatType(stmt.typeName)),
+    withDetail(created('domain', qualifiedName(strings(stmt.domainname))), formatType(stmt.typeName)),
   ],
-  DefineStmt: (stmt) => [created(objectKind(stmt.kind), qualified(strings(stmt.defnames)), stmt.replace)],
+  DefineStmt: (stmt) => [created(objectKind(stmt.kind), qualifiedName(strings(stmt.defnames)), stmt.replace)],
   AlterEnumStmt: alterEnum,
   CreateSchemaStmt: createSchema,
   CreateExtensionStmt: (stmt) => [created('extension', stmt.extname ?? '')],
@@ -193,7 +189,7 @@ function createIndex(stmt: IndexStmt): Change[] {
     .join(' ');
   if (!stmt.idxname) return [created('index', on)];
   // An index lives in its table's schema.
-  return [withDetail(created('index', qualified([stmt.relation?.schemaname, stmt.idxname])), on)];
+  return [withDetail(created('index', qualifiedName([stmt.relation?.schemaname, stmt.idxname])), on)];
 }
 
 function indexElement(node: Node): string {
@@ -207,13 +203,13 @@ function createFunction(stmt: CreateFunctionStmt): Change[] {
     .map((node) => bodyOf(node, 'FunctionParameter'))
     .filter((parameter) => parameter?.mode !== 'FUNC_PARAM_OUT' && parameter?.mode !== 'FUNC_PARAM_TABLE')
     .map((parameter) => formatType(parameter?.argType));
-  const signature = `${qualified(strings(stmt.funcname))}(${inputs.join(', ')})`;
+  const signature = `${qualifiedName(strings(stmt.funcname))}(${inputs.join(', ')})`;
   const change = created(stmt.is_procedure ? 'procedure' : 'function', signature, stmt.replace);
   return [change.op === '+' && stmt.returnType ? withDetail(change, `returns ${formatType(stmt.returnType)}`) : change];
 }
 
 function alterEnum(stmt: AlterEnumStmt): Change[] {
-  const type = qualified(strings(stmt.typeName));
+  const type = qualifiedName(strings(stmt.typeName));
   const value = quoted(stmt.newVal ?? '');
   // Callers still use the old label.
   if (stmt.oldVal) return [changed('type', type, `rename value ${quoted(stmt.oldVal)} to ${value}`, true)];
@@ -416,26 +412,8 @@ function describeConstraint(constraint: Constraint): string {
 // ---------------------------------------------------------------------------
 // Names, types and expressions, written the way a migration author would
 
-function bodyOf<K extends NodeType>(node: Node | undefined, type: K): NodeBody<K> | undefined {
-  return node && type in node ? (node as unknown as Record<K, NodeBody<K>>)[type] : undefined;
-}
-
-/** The `sval`s of a list of String nodes. */
-function strings(nodes: Node[] | undefined): string[] {
-  return (nodes ?? []).flatMap((node) => {
-    const value = bodyOf(node, 'String')?.sval;
-    return value === undefined ? [] : [value];
-  });
-}
-
-/** 'app.users', 'users' for 'public.users'; `minimum` parts are never taken for a schema. */
-function qualified(parts: Array<string | undefined>, minimum = 1): string {
-  const present = parts.filter((part): part is string => Boolean(part));
-  return (present.length > minimum && present[0] === 'public' ? present.slice(1) : present).join('.');
-}
-
 function relationName(relation: RangeVar | undefined): string {
-  return qualified([relation?.schemaname, relation?.relname]);
+  return qualifiedName([relation?.schemaname, relation?.relname]);
 }
 
 /** A trigger or policy is named within its table: 'users.audit'. */
@@ -449,7 +427,7 @@ const TABLE_MEMBERS = new Set(['trigger', 'policy', 'rule', 'constraint', 'colum
 /** The name of an object as DROP, RENAME and COMMENT list it. */
 function objectName(node: Node | undefined, kind = ''): string {
   const list = bodyOf(node, 'List');
-  if (list) return qualified(strings(list.items), TABLE_MEMBERS.has(kind) ? 2 : 1);
+  if (list) return qualifiedName(strings(list.items), TABLE_MEMBERS.has(kind) ? 2 : 1);
   const withArgs = bodyOf(node, 'ObjectWithArgs');
   if (withArgs) return routineName(withArgs);
   const type = bodyOf(node, 'TypeName');
@@ -459,7 +437,7 @@ function objectName(node: Node | undefined, kind = ''): string {
 
 /** 'f(integer, text)', or 'f' when the statement gives no arguments. */
 function routineName(routine: ObjectWithArgs): string {
-  const name = qualified(strings(routine.objname));
+  const name = qualifiedName(strings(routine.objname));
   if (routine.args_unspecified) return name;
   const args = (routine.objargs ?? []).map((node) => formatType(bodyOf(node, 'TypeName')));
   return `${name}(${args.join(', ')})`;
@@ -477,11 +455,12 @@ const BUILT_IN_TYPES: Record<string, string> = {
   varbit: 'bit varying',
 };
 
-function formatType(type: TypeName | undefined): string {
+/** 'bigint', 'varchar(20)', 'timestamp[]', 'setof text': a type as a migration writes it. */
+export function formatType(type: TypeName | undefined): string {
   if (!type) return '';
   const parts = strings(type.names);
   const builtIn = parts.length === 2 && parts[0] === 'pg_catalog';
-  const base = builtIn ? (BUILT_IN_TYPES[parts[1]] ?? parts[1]) : qualified(parts);
+  const base = builtIn ? (BUILT_IN_TYPES[parts[1]] ?? parts[1]) : qualifiedName(parts);
   // interval's modifier is a bit mask of fields, not a length.
   const typmods = base === 'interval' ? [] : (type.typmods ?? []);
   const modifiers = typmods.length ? `(${typmods.map(formatExpression).join(', ')})` : '';
@@ -521,7 +500,7 @@ function formatConstant(constant: A_Const): string {
 
 function formatCall(call: FuncCall): string {
   const args = call.agg_star ? ['*'] : (call.args ?? []).map(formatExpression);
-  return `${qualified(strings(call.funcname))}(${args.join(', ')})`;
+  return `${qualifiedName(strings(call.funcname))}(${args.join(', ')})`;
 }
 
 function formatOperation(operation: A_Expr): string {
@@ -703,7 +682,7 @@ function renameTarget(change: SchemaChange): string | undefined {
   }
   if (change.detail.startsWith('set schema ')) {
     const schema = change.detail.slice('set schema '.length);
-    return `${qualified([schema, base.slice(dot + 1)])}${signature}`;
+    return `${qualifiedName([schema, base.slice(dot + 1)])}${signature}`;
   }
   return undefined;
 }

@@ -1,17 +1,13 @@
 import type { AlterTableCmd, AlterTableType, ColumnDef, Constraint, Node, RangeVar, TypeName } from 'libpg-query';
+import { bodyOf, qualifiedName, strings, type NodeBody, type NodeType } from '../sql-tree.js';
 import type { SqlStatement } from '../statements.js';
 import type { FileUnderLint, RuleHit } from './rule.js';
 
-// Reading the parser's trees: the helpers the rules share.
+// Reading the parser's trees: the helpers the rules share (the generic ones
+// live in ../sql-tree.ts, with the live checks' and the schema changes').
 
-type KeysOf<U> = U extends unknown ? keyof U : never;
-/** 'CreateStmt', 'ColumnDef', 'FuncCall' ... */
-export type NodeType = KeysOf<Node>;
-export type NodeBody<K extends NodeType> = Extract<Node, Record<K, unknown>>[K];
-
-export function bodyOf<K extends NodeType>(node: unknown, type: K): NodeBody<K> | undefined {
-  return node && typeof node === 'object' && type in node ? (node as Record<K, NodeBody<K>>)[type] : undefined;
-}
+export { bodyOf, qualifiedName, strings, type NodeBody, type NodeType } from '../sql-tree.js';
+export { formatType } from '../schema-changes.js';
 
 /** The statement's body when it is of that type: statementOf(statement, 'IndexStmt'). */
 export function statementOf<K extends NodeType>(statement: SqlStatement, type: K): NodeBody<K> | undefined {
@@ -33,20 +29,6 @@ export function nodesOf<K extends NodeType>(tree: unknown, type: K): NodeBody<K>
   };
   visit(tree);
   return found;
-}
-
-/** The `sval`s of a list of String nodes. */
-export function strings(nodes: Node[] | undefined): string[] {
-  return (nodes ?? []).flatMap((node) => {
-    const value = bodyOf(node, 'String')?.sval;
-    return value === undefined ? [] : [value];
-  });
-}
-
-/** 'users', 'app.users'; `public.` is left out, as the file would usually write it. */
-export function qualifiedName(parts: Array<string | undefined>): string {
-  const present = parts.filter((part): part is string => Boolean(part));
-  return (present.length > 1 && present[0] === 'public' ? present.slice(1) : present).join('.');
 }
 
 export function tableName(relation: RangeVar | undefined): string {
@@ -77,24 +59,6 @@ export function locationOf(node: { location?: number } | undefined): number | un
 export function baseTypeName(type: TypeName | undefined): string {
   const parts = strings(type?.names);
   return parts.length === 2 && parts[0] === 'pg_catalog' ? parts[1]! : qualifiedName(parts);
-}
-
-/** Built-in types the parser renames, back to what people write. */
-const WRITTEN_TYPE_NAMES: Record<string, string> = {
-  int2: 'smallint',
-  int4: 'integer',
-  int8: 'bigint',
-  float4: 'real',
-  float8: 'double precision',
-  bool: 'boolean',
-  bpchar: 'char',
-};
-
-/** 'bigint', 'varchar(20)', 'timestamp[]'. */
-export function formatType(type: TypeName | undefined): string {
-  const base = baseTypeName(type);
-  const modifiers = (type?.typmods ?? []).map((node) => bodyOf(node, 'A_Const')?.ival?.ival ?? '').join(', ');
-  return `${WRITTEN_TYPE_NAMES[base] ?? base}${modifiers ? `(${modifiers})` : ''}${'[]'.repeat(type?.arrayBounds?.length ?? 0)}`;
 }
 
 /**
