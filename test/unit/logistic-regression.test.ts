@@ -7,18 +7,7 @@ import {
   predictLogOdds,
   predictProbability,
 } from '../../source/domain/logistic-regression.js';
-
-/** mulberry32: a small seeded PRNG, so generated data is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seeded } from '../helpers/seeded.js';
 
 /** Rows of two features (a gaussian-ish number and a 0/1 flag) with outcomes drawn from known coefficients. */
 function simulate(seed: number, n: number, truth: { intercept: number; x: number; flag: number }) {

@@ -13,18 +13,7 @@ import {
   type RiskInput,
 } from '../../source/domain/risk.js';
 import { localClock, type LocalTime } from '../../source/domain/stress.js';
-
-/** mulberry32: a small seeded PRNG, so generated histories are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seeded } from '../helpers/seeded.js';
 
 const HOUR = 3_600_000;
 const TIME_ZONE = 'Europe/Berlin';
