@@ -15,7 +15,7 @@ export function registerPlan(program: Command) {
     .option('--json', 'print the plan as JSON')
     .action((env: string, options: { allowDrift?: boolean }, command: Command) =>
       execute(command, async (context, output) => {
-        const { planJson } = await import('../engine/plan.js');
+        const { DRIFT_FIX, planJson } = await import('../engine/plan.js');
         const { reviewDeployment, safetyJson } = await import('../engine/safety.js');
         const { plan, safety } = await reviewDeployment(context, env);
         const json = planJson(plan);
@@ -25,7 +25,7 @@ export function registerPlan(program: Command) {
         const driftBlocker = {
           rule: 'drift',
           message: `${plan.drift.length} applied migration(s) of ${env} changed or vanished since they were deployed`,
-          fix: 'restore the applied files from git (see `data status`), or deploy anyway with --allow-drift',
+          fix: DRIFT_FIX,
         };
         if (output.json) {
           output.printJson({ ...json, safety: safetyJson(safety) });

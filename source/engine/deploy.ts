@@ -3,7 +3,7 @@ import type { Deployment } from '../domain/deployment.js';
 import { refusal } from '../domain/errors.js';
 import type { EngineContext } from './context.js';
 import { committedError, executeSteps, type Step } from './execute.js';
-import { computePlan, type Plan } from './plan.js';
+import { computePlan, DRIFT_FIX, type Plan } from './plan.js';
 import { confirmRikerMode, confirmStress, notifyRikerMode, startDeadline } from './deploy-guards.js';
 import { assessSafety, blockersError, type SafetyOptions, type SafetyReport } from './safety.js';
 import { formatRisk } from '../domain/risk.js';
@@ -39,7 +39,7 @@ export async function deploy(context: EngineContext, environment: string, option
     if (plan.drift.length > 0 && !options.allowDrift) {
       throw refusal(`drifted: ${plan.drift.map((drift) => `${drift.version}: ${drift.reason}`).join('; ')}`, {
         where: `environment ${environment}`,
-        fix: 'restore the applied files from git (see `data status`), or deploy anyway with --allow-drift',
+        fix: DRIFT_FIX,
       });
     }
     if (plan.pending.length === 0) return { plan, safety: null, deployment: null };

@@ -30,6 +30,9 @@ export interface Plan {
  * transaction control inside a script that data wraps in a transaction, is
  * an error naming the file and line.
  */
+/** What to do about drift, when deploy refuses it and when plan says deploy would. */
+export const DRIFT_FIX = 'restore the applied files from git (see `data status`), or deploy anyway with --allow-drift';
+
 export function parseScript(script: MigrationScript, folder: string): ParsedScript {
   let statements: SqlStatement[];
   try {
