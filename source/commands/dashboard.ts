@@ -21,7 +21,7 @@ export async function openDashboard(context: EngineContext, options: DashboardFl
     throw usageError('the dashboard needs a terminal (stdin and stdout are not a TTY)', { fix: 'run it in a terminal, or use `data status`, `data history <env>` and the other commands in scripts' });
   }
   // Ink draws only the last frame when it thinks it runs in CI; a person at this terminal asked for the live view.
-  for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (name in process.env) process.env[name] = 'false';
+  for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
   const { runDashboard } = await import('../ui/run-dashboard.js');
   await runDashboard({ context, ...options });
 }

@@ -5,6 +5,7 @@ import { personaMessage, type MessageKey, type MessageVars, type PersonaCatalogu
 import type { EngineEvent, Reporter } from '../engine/context.js';
 import { personaLine, spoken } from '../engine/event-persona.js';
 import { describeEvent } from '../engine/event-text.js';
+import { inCI } from './in-ci.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -36,7 +37,7 @@ export function createOutput(options: { json: boolean; stdout: NodeJS.WriteStrea
   const { stdout, stderr, json } = options;
   // Persona words never go near a --json run's output.
   const persona = json ? null : (options.persona ?? null);
-  const tty = Boolean(stderr.isTTY) && !process.env.CI;
+  const tty = Boolean(stderr.isTTY) && !inCI(process.env);
   const started = Date.now();
   let spinner: { timer: NodeJS.Timeout; text: string; frame: number } | null = null;
 

@@ -1,4 +1,5 @@
 import { usageError } from '../domain/errors.js';
+import { inCI } from './in-ci.js';
 import { choosePersona, isPersonaName, PERSONAS, PLAIN, type PersonaCatalogue, type PersonaChoice, type PersonaName } from '../domain/personas.js';
 
 export interface PersonaRun {
@@ -15,8 +16,6 @@ export interface PersonaRun {
 /** NO_COLOR counts when set to anything but the empty string (no-color.org). */
 export const noColor = (env: Record<string, string | undefined>) => Boolean(env.NO_COLOR);
 
-/** CI=false (the dashboard sets it for a person at the terminal) is not CI. */
-const inCI = (env: Record<string, string | undefined>) => Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
 
 /** The user's `data config --personality` and the project's `persona:`; a project that does not load has none. */
 export async function personaSettings(run: Pick<PersonaRun, 'cwd' | 'configPath' | 'env'>): Promise<{ user?: string; project?: PersonaName; projectName?: string; settingsFile: string }> {

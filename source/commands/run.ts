@@ -5,6 +5,7 @@ import { personaStressMessages, type PersonaCatalogue } from '../domain/personas
 import { nonInteractive, type EngineContext } from '../engine/context.js';
 import { createOutput, type Output } from './output.js';
 import { terminalConnectionSetup } from './setup.js';
+import { inCI } from './in-ci.js';
 import { selectPersona } from './persona.js';
 
 export interface GlobalOptions {
@@ -34,7 +35,7 @@ export async function execute(command: Command, action: (context: EngineContext,
   }
   const output = createOutput({ json, stdout: process.stdout, stderr: process.stderr, persona });
   if (personaNote) output.line(personaNote);
-  const interactive = !json && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY) && !process.env.CI;
+  const interactive = !json && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY) && !inCI(process.env);
   const context: EngineContext = {
     cwd: process.cwd(),
     configPath: options.config,

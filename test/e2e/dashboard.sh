@@ -114,11 +114,12 @@ run_at() {
 run_at 120 35
 run_at 80 24
 
-# Ctrl-C on `data` alone inside the project.
+# Ctrl-C on `data` alone inside the project, with CI=true in the shell: a person at a
+# terminal still gets the live dashboard (Ink would otherwise draw only the last frame, at exit).
 session="data-e2e-$$-ctrlc"
-tmux new-session -d -s "$session" -x 100 -y 30 "cd '$work/demo' && node '$CLI'; echo DATA-EXIT=\$?; sleep 600"
-echo "# data alone, then Ctrl-C"
-check "data alone in a project opens the dashboard" wait_for "1 Environments" 60
+tmux new-session -d -s "$session" -x 100 -y 30 "cd '$work/demo' && CI=true node '$CLI'; echo DATA-EXIT=\$?; sleep 600"
+echo "# data alone with CI=true, then Ctrl-C"
+check "data alone in a project opens the dashboard, live even with CI=true" wait_for "1 Environments" 60
 keys C-c
 check "Ctrl-C quits" wait_for "DATA-EXIT=" 10
 check "Ctrl-C leaves the alternate screen" test "$(alternate_on)" = 0
