@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, databasesForFile, query, urlFor } from '../helpers/database.js';
 import { makeProject, runCli, type CliResult } from '../helpers/project.js';
 
@@ -86,11 +87,13 @@ describe('bad configuration: one paragraph naming the file, key and line; exit 2
 });
 
 describe('connection faults name the host and port, never the password', () => {
+  // A role of this run's own, dropped afterwards: nothing is left on a shared server.
+  const role = `data_password_test_${randomBytes(4).toString('hex')}`;
   beforeAll(async () => {
-    // Shared by every run on the server; a concurrent run may create it first.
-    await adminQuery(`DO $$ BEGIN
-      CREATE ROLE data_password_test LOGIN PASSWORD 'right-password';
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+    await adminQuery(`CREATE ROLE ${role} LOGIN PASSWORD 'right-password'`);
+  });
+  afterAll(async () => {
+    await adminQuery(`DROP ROLE IF EXISTS ${role}`);
   });
 
   it('an unreachable host exits 1', async () => {
@@ -104,12 +107,12 @@ describe('connection faults name the host and port, never the password', () => {
 
   it('a wrong password exits 2 without showing it', async () => {
     const url = new URL(urlFor('postgres'));
-    url.username = 'data_password_test';
+    url.username = role;
     url.password = 'wrong-password';
     const project = await makeProject({ url: url.toString() });
     const result = await runCli(['status', 'dev'], { cwd: project.dir, env: project.vars });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('authentication failed for user "data_password_test"');
+    expect(result.stderr).toContain(`authentication failed for user "${role}"`);
     expect(result.stderr).toContain(`${url.hostname}:${url.port}`);
     expect(result.stderr + result.stdout).not.toContain('wrong-password');
     noStack(result);
