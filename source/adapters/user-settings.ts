@@ -1,9 +1,14 @@
 import { chmodSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import Conf from 'conf';
+import envPaths from 'env-paths';
 import { usageError } from '../domain/errors.js';
 
 /** Bumped when the shape changes; migrations then run in `open`. */
 export const SETTINGS_VERSION = 1;
+
+/** The file is `<folder>/settings.json`. */
+const CONFIG_NAME = 'settings';
 
 /** Non-secret connection settings of one environment, saved by `data setup`. The password never comes here. */
 export interface ConnectionProfile {
@@ -67,33 +72,54 @@ const SCHEMA = {
  * moves it (tests, shared machines). Nothing secret is ever written here.
  */
 export class UserSettings {
+  /**
+   * One instance per settings folder and process: conf compiles its schema
+   * (ajv, ~35 ms) per instance, and the dashboard resolves each environment's
+   * connection on every refresh. conf reads and validates the file on every
+   * get, so a shared instance still sees what other processes wrote.
+   */
+  private static readonly opened = new Map<string, UserSettings>();
+
   private constructor(private readonly conf: Conf<SettingsShape>) {}
 
   static open(env: Record<string, string | undefined> = process.env): UserSettings {
     // The caller's variables first (an engine context's), then this process's.
     const dir = env.DATA_SETTINGS_DIR ?? process.env.DATA_SETTINGS_DIR;
+    // conf's own default folder (env-paths), made explicit so that an error can name the file.
+    const folder = dir ?? envPaths('data', { suffix: '' }).config;
+    const opened = UserSettings.opened.get(folder);
+    if (opened) return opened;
+    const path = join(folder, `${CONFIG_NAME}.json`);
     let conf: Conf<SettingsShape>;
     try {
       conf = new Conf<SettingsShape>({
         projectName: 'data',
-        projectSuffix: '',
-        ...(dir ? { cwd: dir } : {}),
-        configName: 'settings',
+        cwd: folder,
+        configName: CONFIG_NAME,
         configFileMode: 0o600,
         schema: SCHEMA as never,
         defaults: { version: SETTINGS_VERSION, profiles: {}, achievements: { unlocked: {}, announced: [] } },
       });
     } catch (error) {
-      throw usageError(`the settings file is not valid: ${(error as Error).message}`, {
-        fix: 'fix or delete it; `data setup` writes a new one',
-      });
+      throw invalidFile(error, path);
     }
     // conf keeps the mode of a file it did not create: tighten it.
     if (existsSync(conf.path)) chmodSync(conf.path, 0o600);
     if ((conf.get('version') ?? 0) > SETTINGS_VERSION) {
       throw usageError(`the settings file ${conf.path} is version ${conf.get('version')}, newer than this data understands (${SETTINGS_VERSION})`, { fix: 'upgrade data' });
     }
-    return new UserSettings(conf);
+    const settings = new UserSettings(conf);
+    UserSettings.opened.set(folder, settings);
+    return settings;
+  }
+
+  /** conf validates the file on every read: one that went bad since `open` gets the same message. */
+  private get<K extends keyof SettingsShape>(key: K): SettingsShape[K] {
+    try {
+      return this.conf.get(key);
+    } catch (error) {
+      throw invalidFile(error, this.conf.path);
+    }
   }
 
   get path(): string {
@@ -101,7 +127,7 @@ export class UserSettings {
   }
 
   get personality(): string | undefined {
-    return this.conf.get('personality');
+    return this.get('personality');
   }
 
   setPersonality(name: string): void {
@@ -109,23 +135,23 @@ export class UserSettings {
   }
 
   profile(project: string, environment: string): ConnectionProfile | undefined {
-    return this.conf.get('profiles')[profileKey(project, environment)];
+    return this.get('profiles')[profileKey(project, environment)];
   }
 
   profiles(): Array<{ project: string; environment: string; profile: ConnectionProfile }> {
-    return Object.entries(this.conf.get('profiles')).map(([key, profile]) => {
+    return Object.entries(this.get('profiles')).map(([key, profile]) => {
       const [project, environment] = splitKey(key);
       return { project, environment, profile };
     });
   }
 
   setProfile(project: string, environment: string, profile: ConnectionProfile): void {
-    this.conf.set('profiles', { ...this.conf.get('profiles'), [profileKey(project, environment)]: profile });
+    this.conf.set('profiles', { ...this.get('profiles'), [profileKey(project, environment)]: profile });
   }
 
   /** True when there was one to remove. */
   removeProfile(project: string, environment: string): boolean {
-    const profiles = { ...this.conf.get('profiles') };
+    const profiles = { ...this.get('profiles') };
     const key = profileKey(project, environment);
     if (!(key in profiles)) return false;
     delete profiles[key];
@@ -134,13 +160,16 @@ export class UserSettings {
   }
 
   achievements(): AchievementState {
-    return this.conf.get('achievements');
+    return this.get('achievements');
   }
 
   setAchievements(state: AchievementState): void {
     this.conf.set('achievements', state);
   }
 }
+
+const invalidFile = (error: unknown, path: string) =>
+  usageError(`the settings file is not valid: ${(error as Error).message}`, { where: path, fix: 'fix or delete it; `data setup` writes a new one' });
 
 const profileKey = (project: string, environment: string) => `${project}/${environment}`;
 
