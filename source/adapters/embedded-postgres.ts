@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -194,8 +194,84 @@ export interface EnsureOptions {
   settings?: string[];
 }
 
-/** Initialises (once) and starts (when stopped) the project's server; returns where it listens. */
+/** Starts in flight in this process, by state folder: environments resolved at the same time share one. */
+const starting = new Map<string, Promise<EmbeddedInstance>>();
+
+/**
+ * Initialises (once) and starts (when stopped) the project's server; returns
+ * where it listens. One start at a time per cluster: in this process the
+ * callers share it, across processes a lock folder in the state folder
+ * serialises them (a second process waits, then finds the server running).
+ */
 export async function ensureEmbeddedServer(stateDir: string, options: EnsureOptions = {}): Promise<EmbeddedInstance> {
+  const known = await readInstance(stateDir);
+  if (known && existsSync(join(known.dataDir, 'PG_VERSION')) && (await runningPid(known.dataDir))) return known;
+  let pending = starting.get(stateDir);
+  if (!pending) {
+    pending = withStartLock(stateDir, () => startServer(stateDir, options)).finally(() => starting.delete(stateDir));
+    starting.set(stateDir, pending);
+  }
+  return pending;
+}
+
+const LOCK_WAIT_MS = 120_000;
+/** A lock folder without its pid file this long after it was made belongs to a process that died in between. */
+const LOCK_PID_GRACE_MS = 10_000;
+
+async function withStartLock<T>(stateDir: string, work: () => Promise<T>): Promise<T> {
+  await mkdir(stateDir, { recursive: true });
+  const lock = join(stateDir, 'start.lock');
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = await lockHolder(lock);
+    if (holder === 'gone') {
+      await rm(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw operationError(`another data process${holder ? ` (pid ${holder})` : ''} has been starting the embedded PostgreSQL server for over ${LOCK_WAIT_MS / 1000} s`, {
+        where: lock,
+        fix: 'wait for it to finish; if no data process is running, delete that folder',
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  try {
+    await writeFile(join(lock, 'pid'), String(process.pid));
+    return await work();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** The pid holding the lock, null while it is being taken, 'gone' when its process ended. */
+async function lockHolder(lock: string): Promise<number | null | 'gone'> {
+  try {
+    const pid = Number(await readFile(join(lock, 'pid'), 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : 'gone';
+    }
+  } catch {
+    try {
+      return Date.now() - (await stat(lock)).mtimeMs > LOCK_PID_GRACE_MS ? 'gone' : null;
+    } catch {
+      return null; // released meanwhile: the next mkdir takes it
+    }
+  }
+}
+
+async function startServer(stateDir: string, options: EnsureOptions): Promise<EmbeddedInstance> {
+  // Again, under the lock: another process may have started it meanwhile.
   const known = await readInstance(stateDir);
   if (known && existsSync(join(known.dataDir, 'PG_VERSION')) && (await runningPid(known.dataDir))) return known;
 

@@ -9,11 +9,10 @@ export class GitRepository {
 
   /** The repository holding dir, or null when dir is not inside one. */
   static async open(dir: string): Promise<GitRepository | null> {
-    const git = simpleGit({ baseDir: dir });
     try {
-      if (!(await git.checkIsRepo())) return null;
-      const root = (await git.revparse(['--show-toplevel'])).trim();
-      return new GitRepository(simpleGit({ baseDir: root }), root);
+      // One git process: outside a work tree (or inside .git) this fails.
+      const root = (await simpleGit({ baseDir: dir }).revparse(['--show-toplevel'])).trim();
+      return root ? new GitRepository(simpleGit({ baseDir: root }), root) : null;
     } catch {
       return null;
     }

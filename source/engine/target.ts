@@ -97,7 +97,8 @@ async function ensureEmbeddedDatabase(adminUrl: string, database: string, enviro
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (exists.rowCount === 0) {
       await admin.query(`CREATE DATABASE ${quoteIdentifier(database)}`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created meanwhile by another command
+        // Created meanwhile by another command: 42P04 once it committed, 23505 while both were creating it.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     }
   } finally {

@@ -21,11 +21,26 @@ export async function addIgnoreLine(dir: string, line: string): Promise<void> {
   await appendFile(file, `${existing && !existing.endsWith('\n') ? '\n' : ''}${line}\n`);
 }
 
+const stateDirChecks = new Map<string, Promise<void>>();
+
 /**
  * Before anything is written under .data/: the repository must ignore it.
  * Interactive runs are offered the fix; others fail with exit 2 and the fix.
  */
-export async function ensureStateDirIgnored(project: Project, context: Pick<EngineContext, 'interaction'>): Promise<void> {
+export function ensureStateDirIgnored(project: Project, context: Pick<EngineContext, 'interaction'>): Promise<void> {
+  // One check per folder and process, shared by the embedded environments that
+  // resolve at the same time (one question, two git processes, not one per
+  // environment per refresh). A failed check is forgotten, so the next one asks again.
+  let check = stateDirChecks.get(project.stateDir);
+  if (!check) {
+    check = checkStateDirIgnored(project, context);
+    stateDirChecks.set(project.stateDir, check);
+    check.catch(() => stateDirChecks.delete(project.stateDir));
+  }
+  return check;
+}
+
+async function checkStateDirIgnored(project: Project, context: Pick<EngineContext, 'interaction'>): Promise<void> {
   const repository = await GitRepository.open(project.root);
   if (!repository) return;
   const stateDir = relative(repository.root, project.stateDir) || '.data';

@@ -85,6 +85,28 @@ describe('embedded local environment', () => {
     expect(stopped.stdout).toContain('stopped');
     expect(JSON.parse((await runCli(['local', 'status', '--json'], { cwd: dir })).stdout)).toMatchObject({ running: false, initialised: true });
   });
+
+  it('two embedded environments, two processes at once, on a fresh project: one cluster, started once, both reachable', async () => {
+    const dir = await tempDir('data-local-race-');
+    expect((await runCli(['init'], { cwd: dir })).code).toBe(0);
+    cleanups.push(() => destroyEmbeddedServer(join(dir, '.data', 'postgres')));
+    await writeFile(join(dir, 'data.config.yaml'), 'project: race\nmigrations: migrations\nenvironments:\n  local:\n    embedded: true\n  other:\n    embedded: true\n');
+
+    const [first, second] = await Promise.all([runCli(['status', '--json'], { cwd: dir }), runCli(['status', '--json'], { cwd: dir })]);
+    for (const result of [first, second]) {
+      expect(result.stderr).not.toContain('initdb failed');
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout).environments.map((env: { name: string; reachable: boolean }) => [env.name, env.reachable])).toEqual([
+        ['local', true],
+        ['other', true],
+      ]);
+    }
+    // One process initialised and started it, once; the other waited and found it running.
+    const said = first.stderr + second.stderr;
+    expect(said.match(/initialising the embedded PostgreSQL cluster/g)).toHaveLength(1);
+    expect(said.match(/starting the embedded PostgreSQL server/g)).toHaveLength(1);
+    expect(existsSync(join(dir, '.data', 'postgres', 'start.lock'))).toBe(false);
+  });
 });
 
 describe('data demo --no-ui', () => {
