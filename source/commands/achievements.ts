@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { announcementText, descriptionSentence, type Achievement, type AchievementProgress } from '../domain/achievements.js';
 import type { EngineContext } from '../engine/context.js';
 import type { Output } from './output.js';
+import { loadUi } from './load-ui.js';
 import { execute } from './run.js';
 
 /** After a deploy or rollback the check gets this long; then it gives up quietly. */
@@ -46,11 +47,9 @@ export function achievementsJson(progress: readonly AchievementProgress[]) {
 
 /** The ink-table, rendered once to text: the same on a terminal and in a pipe. */
 async function renderTable(progress: readonly AchievementProgress[], columns: number | undefined): Promise<string> {
-  const [{ renderToString }, { createElement }, { AchievementsTable, achievementRows, tableWidth }] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('../ui/widgets/achievements-table.js'),
-  ]);
+  const [{ renderToString }, { createElement }, { AchievementsTable, achievementRows, tableWidth }] = await loadUi(() =>
+    Promise.all([import('ink'), import('react'), import('../ui/widgets/achievements-table.js')]),
+  );
   // On a narrow terminal the "to unlock" column goes first, so nothing wraps.
   let rows = achievementRows(progress, { howToUnlock: true });
   if (columns !== undefined && tableWidth(rows) > columns) rows = achievementRows(progress, { howToUnlock: false });

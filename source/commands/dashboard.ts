@@ -3,6 +3,7 @@ import { parseDuration } from '../domain/duration.js';
 import { usageError } from '../domain/errors.js';
 import type { PersonaCatalogue } from '../domain/personas.js';
 import type { EngineContext } from '../engine/context.js';
+import { loadUi } from './load-ui.js';
 import { execute } from './run.js';
 
 /** The dashboard needs a terminal on both ends. */
@@ -22,7 +23,7 @@ export async function openDashboard(context: EngineContext, options: DashboardFl
   }
   // Ink draws only the last frame when it thinks it runs in CI; a person at this terminal asked for the live view.
   for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
-  const { runDashboard } = await import('../ui/run-dashboard.js');
+  const { runDashboard } = await loadUi(() => import('../ui/run-dashboard.js'));
   await runDashboard({ context, ...options });
 }
 

@@ -4,13 +4,14 @@ import type { Project } from '../engine/project.js';
 import type { ProfileListing } from '../engine/setup.js';
 import type { SetupOutcome } from '../ui/setup/setup-flow.js';
 import { table } from './output.js';
+import { loadUi } from './load-ui.js';
 import { execute } from './run.js';
 
 /** The setup prompts on this terminal (drawn on stderr), wired to the engine's check and save. */
 export async function setUpInTerminal(project: Project, environment: string | undefined, vars: Record<string, string | undefined>): Promise<SetupOutcome> {
   const { UserSettings } = await import('../adapters/user-settings.js');
   const setup = await import('../engine/setup.js');
-  const { runSetupPrompt } = await import('../ui/setup/run-setup-prompt.js');
+  const { runSetupPrompt } = await loadUi(() => import('../ui/setup/run-setup-prompt.js'));
   const deps = { settings: UserSettings.open(), env: process.env };
   return runSetupPrompt(
     {
