@@ -7,12 +7,20 @@ export class GitRepository {
     readonly root: string,
   ) {}
 
+  /** Repositories found in this process, by the folder asked about: a repository's root does not move. */
+  private static readonly found = new Map<string, GitRepository>();
+
   /** The repository holding dir, or null when dir is not inside one. */
   static async open(dir: string): Promise<GitRepository | null> {
+    const known = GitRepository.found.get(dir);
+    if (known) return known;
     try {
       // One git process: outside a work tree (or inside .git) this fails.
       const root = (await simpleGit({ baseDir: dir }).revparse(['--show-toplevel'])).trim();
-      return root ? new GitRepository(simpleGit({ baseDir: root }), root) : null;
+      if (!root) return null;
+      const repository = new GitRepository(simpleGit({ baseDir: root }), root);
+      GitRepository.found.set(dir, repository);
+      return repository;
     } catch {
       return null;
     }
@@ -63,14 +71,21 @@ export class GitRepository {
 
   /** `Name <email>` from git config, or null when unset. */
   async identity(): Promise<string | null> {
-    const read = async (key: string) => {
-      try {
-        return (await this.git.raw(['config', '--get', key])).trim() || null;
-      } catch {
-        return null;
-      }
-    };
-    const [name, email] = await Promise.all([read('user.name'), read('user.email')]);
+    let output = '';
+    try {
+      // One git process for both keys; git exits 1 when neither is set.
+      output = await this.git.raw(['config', '--get-regexp', '^user\\.(name|email)$']);
+    } catch {
+      return null;
+    }
+    const values = new Map<string, string>();
+    for (const line of output.split('\n')) {
+      const space = line.indexOf(' ');
+      // The last value of a key wins, as in git itself.
+      if (space > 0 && line.slice(space + 1).trim()) values.set(line.slice(0, space), line.slice(space + 1).trim());
+    }
+    const name = values.get('user.name') ?? null;
+    const email = values.get('user.email') ?? null;
     if (!name && !email) return null;
     return email ? `${name ?? email} <${email}>` : name;
   }
