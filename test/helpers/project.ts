@@ -125,7 +125,8 @@ export async function runCli(args: string[], options: { cwd: string; env?: Recor
     cwd: options.cwd,
     reject: false,
     stdin: 'ignore',
-    env: { DATABASE_URL: undefined, CI: 'true', ...options.env },
+    // The machine's own DATABASE_URL and NO_COLOR never leak in; a test that wants one passes it.
+    env: { DATABASE_URL: undefined, NO_COLOR: undefined, CI: 'true', ...options.env },
   });
   return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
