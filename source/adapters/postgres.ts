@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { parse as parseConnectionString, parseIntoClientConfig } from 'pg-connection-string';
 import { type AuditEvent, type AuditEventContent, GENESIS_HASH, chainEvents } from '../domain/audit-chain.js';
@@ -100,6 +101,22 @@ export class Database {
 
   query<Row extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]) {
     return this.client.query<Row>(text, values);
+  }
+
+  /**
+   * Cancels this connection's running statement from a second connection, as
+   * psql's Ctrl-C does; a transaction it was in then rolls back. On an idle
+   * connection it does nothing.
+   */
+  async cancelRunning(): Promise<void> {
+    const pid = (this.client as unknown as { processID?: number }).processID;
+    if (!pid) return;
+    const canceller = await Database.connect(this.target);
+    try {
+      await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+    } finally {
+      await canceller.close();
+    }
   }
 
   async close(): Promise<void> {
@@ -379,17 +396,29 @@ export async function tryEnvironmentLock(db: Database, environment: string): Pro
   return result.rows[0]!.locked;
 }
 
-/** Waits up to waitMs for the lock; returns false on timeout. */
-export async function waitForEnvironmentLock(db: Database, environment: string, waitMs: number): Promise<boolean> {
-  await db.query(`SELECT set_config('lock_timeout', $1, false)`, [`${Math.max(1, waitMs)}ms`]);
-  try {
-    await db.query('SELECT pg_advisory_lock($1, $2)', environmentLockKey(environment));
-    return true;
-  } catch (error) {
-    if ((error as { code?: string }).code === '55P03') return false;
-    throw error;
-  } finally {
-    await db.query(`SELECT set_config('lock_timeout', '0', false)`).catch(() => undefined);
+const LOCK_POLL_MS = 100;
+
+/**
+ * Waits up to waitMs for the lock, asking every 100 ms; false on timeout or
+ * when the signal aborts. Never a blocking pg_advisory_lock: the deploy that
+ * holds the lock may run CREATE INDEX CONCURRENTLY, which waits for every
+ * statement older than it, the waiting one too, and the two would deadlock.
+ */
+export async function waitForEnvironmentLock(db: Database, environment: string, waitMs: number, signal?: AbortSignal): Promise<boolean> {
+  const deadline = performance.now() + waitMs;
+  for (;;) {
+    if (await tryEnvironmentLock(db, environment)) return true;
+    const left = deadline - performance.now();
+    if (left <= 0 || signal?.aborted) return false;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(LOCK_POLL_MS, left));
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 }
 
@@ -621,6 +650,19 @@ export async function removeAppliedMigrations(db: Database, versions: string[]):
 }
 
 /** Running rows of an environment whose process is gone (their backend no longer holds the lock). */
+/**
+ * What a deployment committed before it stopped: the versions its
+ * no-transaction files applied (a deploy) or reverted (a rollback), each
+ * recorded in the same transaction as its work.
+ */
+export async function committedVersions(db: Database, deployment: Pick<Deployment, 'id' | 'kind'>): Promise<string[]> {
+  const result =
+    deployment.kind === 'rollback'
+      ? await db.query<{ version: string }>(`SELECT payload->>'version' AS version FROM data_meta.events WHERE deployment_id = $1 AND kind = 'migration.reverted' ORDER BY id`, [deployment.id])
+      : await db.query<{ version: string }>('SELECT version FROM data_meta.migrations WHERE deployment_id = $1 ORDER BY seq', [deployment.id]);
+  return result.rows.map((row) => row.version);
+}
+
 export async function interruptedDeployments(db: Database, environment: string): Promise<Deployment[]> {
   const recent = await readDeployments(db, environment, { limit: 50 });
   return recent.filter((deployment) => deployment.interrupted);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { failedAt } from '../domain/deployment.js';
+import { failedAt, failureAftermath } from '../domain/deployment.js';
 import { usageError } from '../domain/errors.js';
 import { announceAchievements } from './achievements.js';
 import { deploymentJson } from './output.js';
@@ -52,15 +52,13 @@ export function registerDeploy(program: Command) {
             `data: deployment #${deployment.id} to ${env} failed${error?.migration ? ` in ${error.migration}${failedAt(error)}` : ''}: ${error?.message ?? 'unknown error'}` +
               (error?.detail ? `\n  detail: ${error.detail}` : '') +
               (error?.hint ? `\n  hint: ${error.hint}` : '') +
-              (error?.committed
-                ? `\n  committed before the failure and still applied: ${error.committed.join(', ')}`
-                : '\n  nothing was applied: the failing transaction was rolled back') +
+              `\n  ${failureAftermath(deployment)}` +
               `\n  the failure is recorded (data history ${env})`,
           );
           return 1;
         }
         await announceAchievements(context, output);
         return 0;
-      }),
+      }, { interruptible: true }),
     );
 }

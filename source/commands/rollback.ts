@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { failedAt } from '../domain/deployment.js';
+import { failedAt, failureAftermath } from '../domain/deployment.js';
 import { announceAchievements } from './achievements.js';
 import { deploymentJson } from './output.js';
 import { execute, positiveInteger } from './run.js';
@@ -21,9 +21,7 @@ export function registerRollback(program: Command) {
           const error = deployment.error;
           output.line(
             `data: rollback #${deployment.id} of ${env} failed${error?.migration ? ` in ${error.migration}${failedAt(error)}` : ''}: ${error?.message ?? 'unknown error'}` +
-              (error?.committed
-                ? `\n  committed before the failure and still reverted: ${error.committed.join(', ')}; the rest stays applied`
-                : '\n  nothing was reverted: the failing transaction was rolled back') +
+              `\n  ${failureAftermath(deployment)}` +
               `\n  the failure is recorded (data history ${env})`,
           );
           return 1;
@@ -31,6 +29,6 @@ export function registerRollback(program: Command) {
         output.line(`${env}: reverted ${deployment.migrations.length} migration(s) of deployment(s) ${deployment.reverts.map((id) => `#${id}`).join(', ')}`);
         await announceAchievements(context, output);
         return 0;
-      }),
+      }, { interruptible: true }),
     );
 }

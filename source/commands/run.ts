@@ -22,7 +22,20 @@ export interface GlobalOptions {
  * returns or throws into an exit code: a DataError prints its one-paragraph
  * message; anything else is a bug, printed without a stack unless DATA_DEBUG.
  */
-export async function execute(command: Command, action: (context: EngineContext, output: Output, options: GlobalOptions & Record<string, unknown>) => Promise<number | void>): Promise<void> {
+export interface ExecuteOptions {
+  /**
+   * Deploy and rollback: the first Ctrl-C (or SIGTERM) cancels the running
+   * statement, so the transaction rolls back and the deployment is recorded
+   * as failed; the command then exits 130 (143). A second one quits at once.
+   */
+  interruptible?: boolean;
+}
+
+export async function execute(
+  command: Command,
+  action: (context: EngineContext, output: Output, options: GlobalOptions & Record<string, unknown>) => Promise<number | void>,
+  executeOptions: ExecuteOptions = {},
+): Promise<void> {
   const options = command.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
   const json = Boolean(options.json);
   let persona: PersonaCatalogue | null = null;
@@ -46,6 +59,8 @@ export async function execute(command: Command, action: (context: EngineContext,
     interaction: interactive ? { ...terminalInteraction(process.stdin, process.stderr), setUpConnection: terminalConnectionSetup(process.env) } : nonInteractive,
     ...(output.persona ? { stressMessages: personaStressMessages(output.persona), persona: output.persona.name } : {}),
   };
+  const interrupt = executeOptions.interruptible ? onInterrupt(output) : null;
+  if (interrupt) context.signal = interrupt.signal;
   try {
     process.exitCode = (await action(context, output, options)) ?? ExitCode.ok;
   } catch (error) {
@@ -60,7 +75,42 @@ export async function execute(command: Command, action: (context: EngineContext,
       fix: 'run again with DATA_DEBUG=1 for the stack trace, and report it with that output',
     }));
     process.exitCode = ExitCode.failed;
+  } finally {
+    // Interrupted and it did not finish: the shell's code for the signal.
+    if (interrupt?.signal.aborted && process.exitCode !== ExitCode.ok) process.exitCode = interrupt.exitCode();
+    interrupt?.dispose();
   }
+}
+
+const REPEAT_MS = 1000;
+
+function onInterrupt(output: Output) {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | null = null;
+  let receivedAt = 0;
+  const exitCode = () => (received === 'SIGTERM' ? 143 : 130);
+  const handler = (signal: NodeJS.Signals) => {
+    // A repeat within a second is not the operator's second press: when-exit (conf's
+    // atomic writes) re-raises the signal it saw, and `timeout` sends it twice.
+    if (received) {
+      if (Date.now() - receivedAt >= REPEAT_MS) process.exit(exitCode());
+      return;
+    }
+    received = signal;
+    receivedAt = Date.now();
+    output.line(`data: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: cancelling the running statement; its transaction rolls back (${signal === 'SIGINT' ? 'Ctrl-C' : 'send it'} again to quit at once)`);
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    exitCode,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }
 
 export function positiveInteger(name: string) {

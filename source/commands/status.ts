@@ -22,7 +22,7 @@ export function renderStatus(statuses: EnvironmentStatus[], now: Date): string {
     if (status.error) notes.push(`${status.name}: ${formatError(status.error)}`);
     for (const drift of status.drift) notes.push(`${status.name}: drift in ${drift.version}: ${drift.reason}`);
     if (status.lastDeployment?.interrupted) {
-      notes.push(`${status.name}: ${status.lastDeployment.kind} #${status.lastDeployment.id} was interrupted (its process ended mid-run); PostgreSQL rolled its transaction back, and the next deploy or rollback marks it failed`);
+      notes.push(`${status.name}: ${status.lastDeployment.kind} #${status.lastDeployment.id} was interrupted (its process ended mid-run); PostgreSQL rolled back its open transaction (what its no-transaction files committed before stays), and the next deploy or rollback marks it failed`);
     }
   }
   return [table(rows), ...notes.map((note) => `\n${note}`)].join('\n');

@@ -14,7 +14,7 @@ export interface DeploymentError {
   code?: string;
   detail?: string;
   hint?: string;
-  /** True when the process running it ended before it finished. */
+  /** True when it was interrupted: cancelled by the operator, or its process ended before it finished. */
   interrupted?: boolean;
   /**
    * Versions whose work was committed before the failure and stays: applied
@@ -91,4 +91,17 @@ export function deploymentRecord(deployment: Deployment) {
 /** `, statement 2 (file.sql:3)` when the failing statement is known. */
 export function failedAt(error: DeploymentError): string {
   return error.statement ? `, statement ${error.statement} (${error.file}:${error.line})` : ` (${error.file})`;
+}
+
+/** What a failed deploy or rollback left behind: nothing, or the versions committed before the failure. */
+export function failureAftermath(deployment: Pick<Deployment, 'kind' | 'error'>): string {
+  const committed = deployment.error?.committed ?? [];
+  if (deployment.kind === 'rollback') {
+    return committed.length > 0
+      ? `committed before the failure and still reverted: ${committed.join(', ')}; the rest stays applied`
+      : 'nothing was reverted: the failing transaction was rolled back';
+  }
+  return committed.length > 0
+    ? `committed before the failure and still applied: ${committed.join(', ')}`
+    : 'nothing was applied: the failing transaction was rolled back';
 }

@@ -52,4 +52,10 @@ export interface EngineContext {
   stressMessages?: StressMessages;
   /** The persona speaking in this run, recorded on the deployments it makes; absent in plain mode. */
   persona?: string;
+  /**
+   * Aborted when the operator interrupts (Ctrl-C, SIGTERM, quitting the
+   * dashboard): a deploy or rollback cancels its running statement, so its
+   * transaction rolls back, records itself failed and returns.
+   */
+  signal?: AbortSignal;
 }

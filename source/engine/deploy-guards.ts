@@ -1,4 +1,4 @@
-import { Database, type Database as DatabaseHandle } from '../adapters/postgres.js';
+import type { Database } from '../adapters/postgres.js';
 import { runNotification } from '../adapters/notify.js';
 import { deploymentRecord, type Deployment } from '../domain/deployment.js';
 import { formatDuration } from '../domain/duration.js';
@@ -8,7 +8,6 @@ import type { EngineContext } from './context.js';
 import type { ExecutionResult } from './execute.js';
 import type { Project } from './project.js';
 import { RIKER_SENTENCE } from './safety.js';
-import { connectionOf, type Target } from './target.js';
 
 /** Riker mode needs the sentence typed exactly (in a terminal) or passed with --i-understand. */
 export async function confirmRikerMode(context: EngineContext, environment: string, iUnderstand: string | undefined): Promise<void> {
@@ -50,25 +49,16 @@ export interface Deadline {
  * The total deadline of maximum_migration_duration: when it passes, another
  * connection cancels the deploy's statement, so its transaction rolls back.
  */
-export function startDeadline(target: Target, db: DatabaseHandle, totalMs: number): Deadline {
+export function startDeadline(db: Database, totalMs: number): Deadline {
   let fired = false;
   let cancelling: Promise<void> | null = null;
-  const pid = db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid').then((result) => result.rows[0]!.pid);
   const timer = setTimeout(() => {
     fired = true;
-    cancelling = pid.then(async (backend) => {
-      const canceller = await Database.connect(connectionOf(target));
-      try {
-        await canceller.query('SELECT pg_cancel_backend($1)', [backend]);
-      } finally {
-        await canceller.close();
-      }
-    }).catch(() => undefined);
+    cancelling = db.cancelRunning().catch(() => undefined);
   }, totalMs);
   return {
     async finish(result, limitMs, statementLimited) {
       clearTimeout(timer);
-      await pid.catch(() => undefined);
       // A cancel still on its way must land now, on the idle session (which ignores it),
       // not on the bookkeeping that follows.
       await cancelling;

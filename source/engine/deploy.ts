@@ -7,7 +7,7 @@ import { computePlan, DRIFT_FIX, type Plan } from './plan.js';
 import { confirmRikerMode, confirmStress, notifyRikerMode, startDeadline } from './deploy-guards.js';
 import { assessSafety, blockersError, type SafetyOptions, type SafetyReport } from './safety.js';
 import { formatRisk } from '../domain/risk.js';
-import { confirmProtected, readDeployment, tagDeployment, withEnvironmentSession } from './session.js';
+import { confirmProtected, readDeployment, tagDeployment, throwIfCancelled, withEnvironmentSession } from './session.js';
 
 export interface DeployOptions extends SafetyOptions {
   /** Skip the typed confirmation of a protected environment (and the extra one of a stress warning there). */
@@ -51,6 +51,7 @@ export async function deploy(context: EngineContext, environment: string, option
     if (safety.blockers.length > 0) throw blockersError(environment, safety.blockers);
     if (!options.riker) await confirmStress(context, environment, safety.stress, options.yes);
     await confirmProtected(session, context, `deploy of ${plan.pending.length} migration(s)`, options.yes);
+    throwIfCancelled(context, environment);
 
     // Transactional migrations first, as one batch; no-transaction ones after it.
     const kind = options.riker ? 'riker' : 'deploy';
@@ -75,11 +76,12 @@ export async function deploy(context: EngineContext, environment: string, option
     // maximum_migration_duration: each statement within the limit, the whole deploy within limit x migrations.
     const limit = safety.maximumDurationMs;
     const timeouts = limit === null ? target.environment : { ...target.environment, statementTimeoutMs: Math.min(target.environment.statementTimeoutMs || limit, limit) };
-    const deadline = limit === null ? null : startDeadline(target, db, limit * steps.length);
+    const deadline = limit === null ? null : startDeadline(db, limit * steps.length);
     const executed = await executeSteps(db, {
       steps,
       timeouts,
       report: context.report,
+      signal: context.signal,
       record: async (timings) => {
         const appliedAt = context.clock();
         await recordAppliedMigrations(
@@ -94,6 +96,7 @@ export async function deploy(context: EngineContext, environment: string, option
       },
     });
 
+    await session.stopCancelling();
     const result = deadline ? await deadline.finish(executed, limit!, timeouts.statementTimeoutMs === limit) : executed;
     if (!result.ok) {
       const error = committedError(result);

@@ -38,6 +38,8 @@ class StatementFailure extends Error {
     readonly pgError: PgError,
     /** Statements of this step that ran and stayed (no-transaction scripts only). */
     readonly completedStatements: number,
+    /** The operator interrupted it (ExecutionPlan.signal). */
+    readonly interrupted = false,
   ) {
     super(pgError.message);
   }
@@ -56,8 +58,10 @@ function describeFailure(failure: StatementFailure): DeploymentError {
     ? `; ${ran === 1 ? 'statement 1' : `statements 1-${ran}`} of this no-transaction file ran and ${ran === 1 ? 'was' : 'were'} not undone`
     : '';
   const text = statement.statement.text;
+  const message = failure.interrupted ? `cancelled by the operator (Ctrl-C, SIGTERM or quitting the dashboard): ${pgError.message}` : pgError.message;
+  const hint = failure.interrupted ? 'interrupted on purpose; run it again when ready' : (pgError.hint ?? (pgError.code ? HINTS[pgError.code] : undefined));
   return {
-    message: `${pgError.message}${partial}`,
+    message: `${message}${partial}`,
     migration: `${step.migration.version}_${step.migration.name}`,
     file: step.script.script.file,
     statement: statement.statement.index,
@@ -65,7 +69,8 @@ function describeFailure(failure: StatementFailure): DeploymentError {
     ...(text ? { sql: text.length > 500 ? `${text.slice(0, 500)}...` : text } : {}),
     ...(pgError.code ? { code: pgError.code } : {}),
     ...(pgError.detail ? { detail: pgError.detail } : {}),
-    ...(pgError.hint || (pgError.code && HINTS[pgError.code]) ? { hint: pgError.hint ?? HINTS[pgError.code!] } : {}),
+    ...(hint ? { hint } : {}),
+    ...(failure.interrupted ? { interrupted: true } : {}),
   };
 }
 
@@ -76,19 +81,21 @@ const positionLine = (text: string, position: number) => lineAndColumn(text, pos
  * Runs a script one statement at a time (one round trip each, as psql
  * does), so a failure always names its statement and nothing ever runs twice.
  */
-async function runScript(db: Database, step: Step, report: Reporter): Promise<StepTiming> {
+async function runScript(db: Database, step: Step, report: Reporter, signal: AbortSignal | undefined): Promise<StepTiming> {
   const { migration } = step;
   const { script, statements } = step.script;
   report({ type: 'migration.started', version: migration.version, name: migration.name, file: script.file, statements: statements.length, direction: step.direction });
   const started = performance.now();
   let completed = 0;
   for (const statement of statements) {
+    // Interrupted between two statements: the next one never starts.
+    if (signal?.aborted) throw new StatementFailure(step, { statement, line: statement.line }, { message: 'not run', code: '57014' }, completed, true);
     try {
       await db.query(statement.text);
     } catch (error) {
       const position = Number((error as PgError).position);
       const line = position > 0 ? statement.line + positionLine(statement.text, position) - 1 : statement.line;
-      throw new StatementFailure(step, { statement, line }, error as PgError, completed);
+      throw new StatementFailure(step, { statement, line }, error as PgError, completed, Boolean(signal?.aborted));
     }
     completed++;
   }
@@ -111,6 +118,8 @@ export interface ExecutionPlan {
   record: (timings: StepTiming[]) => Promise<void>;
   /** Marks the deployment finished, inside the last transaction. */
   finish: () => Promise<void>;
+  /** The operator's interrupt: no statement starts once it is aborted (the running one is cancelled by the session). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -135,7 +144,7 @@ export async function executeSteps(db: Database, plan: ExecutionPlan): Promise<E
       const timings: StepTiming[] = [];
       if (segment[0]?.script.script.noTransaction) {
         await setTimeouts(db, plan.timeouts, 'session');
-        timings.push(await runScript(db, segment[0], plan.report));
+        timings.push(await runScript(db, segment[0], plan.report, plan.signal));
         await inTransaction(db, async () => {
           await plan.record(timings);
           if (isLast) await plan.finish();
@@ -143,7 +152,7 @@ export async function executeSteps(db: Database, plan: ExecutionPlan): Promise<E
       } else {
         await inTransaction(db, async () => {
           await setTimeouts(db, plan.timeouts, 'transaction');
-          for (const step of segment) timings.push(await runScript(db, step, plan.report));
+          for (const step of segment) timings.push(await runScript(db, step, plan.report, plan.signal));
           await plan.record(timings);
           if (isLast) await plan.finish();
         });
@@ -152,7 +161,15 @@ export async function executeSteps(db: Database, plan: ExecutionPlan): Promise<E
     }
     return { ok: true, timings: done };
   } catch (error) {
-    if (!(error instanceof StatementFailure)) throw error;
+    if (!(error instanceof StatementFailure)) {
+      // The operator's cancel landed on the bookkeeping of a step, not on its SQL: that transaction rolled back all the same.
+      if (plan.signal?.aborted && (error as PgError).code === '57014') {
+        const described = { message: 'cancelled by the operator (Ctrl-C, SIGTERM or quitting the dashboard) while recording its work, which rolled back with it', code: '57014', interrupted: true };
+        plan.report({ type: 'step', message: described.message });
+        return { ok: false, timings: done, error: described };
+      }
+      throw error;
+    }
     const described = describeFailure(error);
     plan.report({ type: 'migration.failed', version: error.step.migration.version, name: error.step.migration.name, error: described, direction: error.step.direction });
     return { ok: false, timings: done, error: described };

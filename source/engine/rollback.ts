@@ -18,7 +18,7 @@ import type { EngineContext } from './context.js';
 import { committedError, executeSteps, type Step } from './execute.js';
 import { parseScript } from './plan.js';
 import { loadMigrations, loadProject } from './project.js';
-import { confirmProtected, readDeployment, tagDeployment, withEnvironmentSession } from './session.js';
+import { confirmProtected, readDeployment, tagDeployment, throwIfCancelled, withEnvironmentSession } from './session.js';
 import { connect, resolveTarget } from './target.js';
 
 export interface RollbackOptions {
@@ -146,6 +146,7 @@ export async function rollback(context: EngineContext, environment: string, opti
       return { migration, script: parseScript(migration.down!, project.migrationsDir), direction: 'down' };
     });
     await confirmProtected(session, context, `rollback of deployment(s) ${deploymentIds.map((id) => `#${id}`).join(', ')} (${steps.length} migration(s))`, options.yes);
+    throwIfCancelled(context, environment);
 
     const versions = toRevert.map((row) => row.version);
     const id = await startDeployment(db, {
@@ -164,6 +165,7 @@ export async function rollback(context: EngineContext, environment: string, opti
       steps,
       timeouts: target.environment,
       report: context.report,
+      signal: context.signal,
       record: async (timings) => {
         await removeAppliedMigrations(db, timings.map(({ step }) => step.migration.version));
         await appendEvents(db, timings.map(({ step, ms }) => event('migration.reverted', { version: step.migration.version, name: step.migration.name, executionMs: Math.round(ms) })));
@@ -174,9 +176,14 @@ export async function rollback(context: EngineContext, environment: string, opti
         await appendEvents(db, [event('rollback.succeeded', { migrations: versions, reverts: deploymentIds })]);
       },
     });
+    await session.stopCancelling();
     if (!result.ok) {
       const error = committedError(result);
       await inTransaction(db, async () => {
+        // No-transaction down files that committed may have undone whole deployments: those are rolled back.
+        const stillApplied = new Set((await readAppliedMigrations(db)).map((row) => row.deploymentId));
+        const undone = deploymentIds.filter((deploymentId) => !stillApplied.has(deploymentId));
+        if (undone.length > 0) await markRolledBack(db, undone);
         await finishDeployment(db, id, { status: 'failed', finishedAt: context.clock(), migrations: versions, error, reverts: deploymentIds });
         await appendEvents(db, [event('rollback.failed', { error, reverted: error.committed ?? [] })]);
       });

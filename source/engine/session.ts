@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { GitRepository } from '../adapters/git.js';
 import {
   appendEvents,
+  committedVersions,
   ensureBookkeeping,
   findLockHolder,
   finishDeployment,
@@ -34,6 +35,11 @@ export interface EnvironmentSession {
   db: Database;
   git: GitState;
   operator: string;
+  /**
+   * Once the steps have run: an interrupt has nothing left to cancel. Waits
+   * for a cancel still on its way, so it cannot land on the bookkeeping after.
+   */
+  stopCancelling: () => Promise<void>;
 }
 
 function describeHolder(holder: LockHolder | null, now: Date): string {
@@ -49,10 +55,11 @@ async function acquireLock(db: Database, environment: string, waitMs: number, co
   const holder = describeHolder(await findLockHolder(db, environment), context.clock());
   context.report({ type: 'lock.waiting', environment, holder });
   const started = performance.now();
-  if (await waitForEnvironmentLock(db, environment, waitMs)) {
+  if (await waitForEnvironmentLock(db, environment, waitMs, context.signal)) {
     context.report({ type: 'lock.acquired', environment, waitedMs: performance.now() - started });
     return;
   }
+  throwIfCancelled(context, environment);
   const current = describeHolder(await findLockHolder(db, environment), context.clock());
   throw operationError(`locked by ${current}; waited ${formatDuration(waitMs)}`, {
     where: `environment ${environment}`,
@@ -68,11 +75,17 @@ async function repairInterrupted(session: EnvironmentSession, context: EngineCon
   const at = context.clock();
   await inTransaction(db, async () => {
     for (const deployment of stale) {
+      // What its no-transaction files committed before the process ended stays, and is said.
+      const committed = await committedVersions(db, deployment);
       await finishDeployment(db, deployment.id, {
         status: 'failed',
         finishedAt: at,
         migrations: deployment.migrations,
-        error: { message: 'interrupted: the process running it ended before it finished; its transaction was rolled back by PostgreSQL', interrupted: true },
+        error: {
+          message: `interrupted: the process running it ended before it finished; PostgreSQL rolled back its open transaction`,
+          interrupted: true,
+          ...(committed.length > 0 ? { committed } : {}),
+        },
       });
     }
     await appendEvents(
@@ -103,11 +116,22 @@ export async function withEnvironmentSession<T>(context: EngineContext, environm
   const repository = await GitRepository.open(project.root);
   const git = await readGitState(repository, project.root);
   const operator = await operatorName(repository);
+  throwIfCancelled(context, environment);
   const db = await connect(target);
+  // The operator's interrupt cancels whatever statement runs now; the steps start no other.
+  let cancelling: Promise<void> | null = null;
+  const cancel = () => {
+    cancelling = db.cancelRunning().catch(() => undefined);
+  };
+  const stopCancelling = async () => {
+    context.signal?.removeEventListener('abort', cancel);
+    await cancelling;
+  };
+  context.signal?.addEventListener('abort', cancel, { once: true });
   try {
     await ensureBookkeeping(db);
     await acquireLock(db, environment, target.environment.lockWaitMs, context);
-    const session: EnvironmentSession = { project, migrations, target, db, git, operator };
+    const session: EnvironmentSession = { project, migrations, target, db, git, operator, stopCancelling };
     try {
       await repairInterrupted(session, context);
       return await fn(session);
@@ -115,8 +139,18 @@ export async function withEnvironmentSession<T>(context: EngineContext, environm
       await releaseEnvironmentLock(db, environment).catch(() => undefined);
     }
   } finally {
+    await stopCancelling();
     await db.close();
   }
+}
+
+/** Before a deploy or rollback writes anything: an interrupt ends it here, with nothing done. */
+export function throwIfCancelled(context: EngineContext, environment: string): void {
+  if (!context.signal?.aborted) return;
+  throw operationError('cancelled by the operator before anything ran; nothing changed', {
+    where: `environment ${environment}`,
+    fix: 'run it again when ready',
+  });
 }
 
 /** Protected environments need the name typed back, or --yes. */

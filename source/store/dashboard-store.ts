@@ -209,6 +209,8 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
   let metricsFor: string | null = null;
   let polling = false;
   let stopped = false;
+  /** The deploy or rollback running now, and how to interrupt it. */
+  let current: { controller: AbortController; done: Promise<void> } | null = null;
   let selectionToken = 0;
 
   const quiet = (report: (event: EngineEvent) => void): EngineContext => ({ ...options.context, report, interaction: nonInteractive });
@@ -234,7 +236,16 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
 
     const performanceVisible = (state: DashboardState) => state.modal === null && (state.layout === 'grid' || state.focused === 'performance');
 
-    const runOperation = async (modal: OperationModal) => {
+    const runOperation = (modal: OperationModal) => {
+      const controller = new AbortController();
+      const running = performOperation(modal, controller.signal);
+      current = { controller, done: running };
+      return running.finally(() => {
+        current = null;
+      });
+    };
+
+    const performOperation = async (modal: OperationModal, signal: AbortSignal) => {
       const { action, environment } = modal;
       set({ operation: { action, environment, events: [], running: true }, statusLine: `${action} of ${environment} started` });
       patchModal<OperationModal>('operation', { phase: 'running' });
@@ -243,7 +254,7 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
         if (operation) set({ operation: { ...operation, events: [...operation.events, event] }, statusLine: voiced(describeEvent(event), persona && personaLine(persona, event)) });
       };
       try {
-        const context = quiet(report);
+        const context = { ...quiet(report), signal };
         const result =
           action === 'deploy'
             ? (await deploy(context, environment, { yes: true })).deployment
@@ -259,6 +270,7 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
         const operation = get().operation;
         if (operation) set({ operation: { ...operation, running: false } });
       }
+      if (stopped) return;
       await get().refresh();
       // Achievements earned here are announced in the footer, once; a problem with them never shows as the operation's.
       try {
@@ -316,6 +328,11 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
         stopped = true;
         for (const timer of timers.splice(0)) clearInterval(timer);
         await closeMetrics();
+        // Quitting mid-operation: its running statement is cancelled, its transaction rolls back, and it is recorded.
+        if (current) {
+          current.controller.abort();
+          await current.done;
+        }
       },
 
       async refresh() {

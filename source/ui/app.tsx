@@ -12,7 +12,7 @@ import { DetailsScreen } from './screens/details-screen.js';
 import { HelpScreen } from './screens/help-screen.js';
 import { OperationScreen } from './screens/operation-screen.js';
 import { PaletteScreen } from './screens/palette-screen.js';
-import { QuitScreen } from './screens/quit-screen.js';
+import { QUIT_SCREEN_HEIGHT, QuitScreen } from './screens/quit-screen.js';
 import { Footer } from './widgets/footer.js';
 import { Line } from './widgets/line.js';
 
@@ -99,7 +99,7 @@ export function App() {
 
   // One row is left free: Ink redraws the whole screen when a frame is as tall as the terminal.
   const height = Math.max(6, rows - 1);
-  const overlay = (modal === 'palette' ? 4 : 0) + (quitAsked ? 5 : 0);
+  const overlay = (modal === 'palette' ? 4 : 0) + (quitAsked ? QUIT_SCREEN_HEIGHT : 0);
   const bodyHeight = height - 1 - 2 - overlay;
   return (
     <Box flexDirection="column" width={columns} height={height}>

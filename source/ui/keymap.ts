@@ -45,7 +45,8 @@ function rollbackDisabled(state: DashboardState): string | null {
   const deployment = state.visibleDeployments[state.cursor.history];
   if (!deployment) return 'no deployment under the cursor';
   if (deployment.kind === 'rollback') return `#${deployment.id} is itself a rollback; roll back by deploying again`;
-  if (deployment.status === 'failed' || deployment.interrupted) return `#${deployment.id} failed: it applied nothing to undo`;
+  // A failure after a no-transaction file committed leaves those migrations applied: they can be undone.
+  if ((deployment.status === 'failed' || deployment.interrupted) && !deployment.error?.committed?.length) return `#${deployment.id} failed: it applied nothing to undo`;
   if (deployment.status === 'rolled_back') return `#${deployment.id} is already rolled back`;
   if (deployment.status === 'running') return `#${deployment.id} is still running`;
   return null;

@@ -1,7 +1,8 @@
 import { render, type Instance } from 'ink';
+import { failureAftermath } from '../domain/deployment.js';
 import type { PersonaCatalogue } from '../domain/personas.js';
 import type { EngineContext } from '../engine/context.js';
-import { createDashboardStore } from '../store/dashboard-store.js';
+import { createDashboardStore, type Modal } from '../store/dashboard-store.js';
 import { App } from './app.js';
 import { DashboardContext } from './dashboard-context.js';
 import { keymapFor } from './keymap.js';
@@ -40,10 +41,16 @@ export async function runDashboard(run: DashboardRun): Promise<void> {
     stdout.write(LEAVE_ALTERNATE_SCREEN);
   };
   let instance: Instance | undefined;
+  let signalled: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
+    // Mid-operation the operation is cancelled and recorded first (below); a second signal does not wait.
+    if (signalled || !store.getState().operation?.running) {
+      instance?.unmount();
+      restore();
+      process.exit(signal === 'SIGTERM' ? 143 : 129);
+    }
+    signalled = signal;
     instance?.unmount();
-    restore();
-    process.exit(signal === 'SIGTERM' ? 143 : 129);
   };
   let crash: unknown = null;
   const onCrash = (error: unknown) => {
@@ -69,9 +76,13 @@ export async function runDashboard(run: DashboardRun): Promise<void> {
   } catch (error) {
     crash ??= error;
   } finally {
-    await store.getState().stop();
+    const running = store.getState().operation?.running ? store.getState().operation : null;
     instance.cleanup();
     restore();
+    // Quitting mid-operation: the normal screen says what happens to it, and then what happened.
+    if (running) stdout.write(`data: quitting: cancelling the ${running.action} of ${running.environment}; its running statement is cancelled and its transaction rolls back\n`);
+    await store.getState().stop();
+    if (running) stdout.write(`${operationOutcome(store.getState().modal)}\n`);
     process.off('exit', restore);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
@@ -79,4 +90,15 @@ export async function runDashboard(run: DashboardRun): Promise<void> {
     process.off('unhandledRejection', onCrash);
   }
   if (crash) throw crash;
+  if (signalled) process.exit(signalled === 'SIGTERM' ? 143 : 129);
+}
+
+/** The line the normal screen keeps about an operation that quitting interrupted. */
+function operationOutcome(modal: Modal | null): string {
+  if (modal?.kind !== 'operation') return 'data: the operation ended';
+  if (modal.error) return `data: ${modal.action} of ${modal.environment}: ${modal.error.message}`;
+  const result = modal.result;
+  if (!result) return `data: ${modal.action} of ${modal.environment}: nothing to do`;
+  if (result.status === 'failed') return `data: ${result.kind} #${result.id} of ${modal.environment} failed: ${result.error?.message ?? 'unknown error'}; ${failureAftermath(result)} (data history ${modal.environment})`;
+  return `data: ${result.kind} #${result.id} of ${modal.environment} ${result.status}: it had finished before the cancel arrived (data history ${modal.environment})`;
 }

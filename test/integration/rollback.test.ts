@@ -156,6 +156,33 @@ describe('rollback', () => {
     expect(applied.map((row) => row.version)).toEqual(['1', '3']);
   });
 
+  it('a rollback that fails after undoing whole deployments marks those rolled_back, the rest stays succeeded', async () => {
+    const project = await makeProject({
+      url,
+      migrations: { '1_a.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a_typo;\n' },
+    });
+    const context = contextFor(project);
+    await deploy(context, 'dev');
+    await project.write('migrations/2_idx.sql', '-- data:no-transaction\nCREATE INDEX CONCURRENTLY a_idx ON a (id);\n');
+    await project.write('migrations/2_idx.down.sql', '-- data:no-transaction\nDROP INDEX CONCURRENTLY a_idx;\n');
+    await deploy(context, 'dev');
+    await project.write('migrations/3_c.sql', 'CREATE TABLE c (id int);\n');
+    await project.write('migrations/3_c.down.sql', 'DROP TABLE c;\n');
+    await deploy(context, 'dev');
+
+    const result = await runCli(['rollback', 'dev', '--steps', '3', '--json'], { cwd: project.dir, env: project.vars });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).deployment.error.committed).toEqual(['3', '2']);
+    const history = JSON.parse((await runCli(['history', 'dev', '--json'], { cwd: project.dir, env: project.vars })).stdout).deployments;
+    expect(history.map((d: { id: number; kind: string; status: string }) => `#${d.id} ${d.kind} ${d.status}`)).toEqual([
+      '#4 rollback failed',
+      '#3 deploy rolled_back',
+      '#2 deploy rolled_back',
+      '#1 deploy succeeded',
+    ]);
+    expect(await tables(url)).toEqual(['a']);
+  });
+
   it('says there is nothing to roll back, and rejects bad --steps', async () => {
     const project = await makeProject({ url, migrations: { '1_a.sql': 'CREATE TABLE a (id int);\n' } });
     const nothing = await runCli(['rollback', 'dev'], { cwd: project.dir, env: project.vars });

@@ -4,6 +4,7 @@ import { deploy } from '../../source/engine/deploy.js';
 import { databasesForFile, query } from '../helpers/database.js';
 import { KEYS, renderDashboard } from '../helpers/dashboard.js';
 import { contextFor, makeProject, type TestProject } from '../helpers/project.js';
+import { waitFor } from '../helpers/wait.js';
 
 const newDatabase = databasesForFile();
 
@@ -239,7 +240,7 @@ describe('deploy by keyboard', () => {
     await ui.press('d');
     await ui.waitForFrame('2 pending migration(s)');
     await ui.press(KEYS.enter);
-    const frame = await ui.waitForFrame('✗ deploy #2 of dev failed', 'the database is as it was before');
+    const frame = await ui.waitForFrame('✗ deploy #2 of dev failed', 'nothing was applied: the failing transaction was rolled back');
     expect(frame).toContain('4_d, statement 2');
     expect(frame).toContain('invalid input syntax for type integer');
     expect(await tables(s.devUrl)).toEqual(['a', 'b']);
@@ -273,7 +274,61 @@ describe('deploy by keyboard', () => {
     }
     expect(await query(s.devUrl, 'SELECT id FROM a ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
   });
+
+  it('a failure after a migration committed says what stays applied, and r undoes that failed deployment', async () => {
+    const s = await setup({ deployed: 1 });
+    await s.project.write('migrations/3_c.sql', 'CREATE TABLE c (id int);\n');
+    await s.project.write('migrations/3_c.down.sql', 'DROP TABLE c;\n');
+    await s.project.write('migrations/4_bad.sql', '-- data:no-transaction\nCREATE INDEX CONCURRENTLY c_bad ON c (nope);\n');
+    s.project.commit('add c and a bad index');
+    const ui = await open(s);
+    await ui.waitForFrame(/2 pending/);
+    await ui.press('d');
+    await ui.waitForFrame('2 pending migration(s)');
+    await ui.press(KEYS.enter);
+    const result = await ui.waitForFrame('✗ deploy #2 of dev failed', 'committed before the failure and still applied: 3');
+    expect(result).not.toContain('nothing was applied');
+    expect(await tables(s.devUrl)).toEqual(['a', 'b', 'c']);
+    await ui.press(KEYS.escape, '2');
+    await ui.waitForFrame(/▸#2 .*failed/);
+    await ui.press('r');
+    await ui.waitForFrame('undo deployment(s) #2 of dev', '3_c.down.sql');
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame('✓ rollback #3 of dev succeeded');
+    expect(await tables(s.devUrl)).toEqual(['a', 'b']);
+  });
+
+  it('q then y while a deploy runs cancels it: the statement stops on the server, nothing is applied, the failure is recorded', async () => {
+    const s = await setup({ deployed: 1 });
+    await s.project.write('migrations/3_c.sql', 'CREATE TABLE c (id int);\nSELECT pg_sleep(60);\n');
+    s.project.commit('add c');
+    const ui = await open(s);
+    await ui.waitForFrame(/1 pending/);
+    await ui.press('d');
+    await ui.waitForFrame('1 pending migration(s)');
+    await ui.press(KEYS.enter);
+    await ui.waitForFrame('running:', 'applying 3_c');
+    await waitFor(async () => (await sleeping(s.devUrl)) > 0, 'pg_sleep on the server');
+    await ui.press('q');
+    await ui.waitForFrame('deploy of dev is still running', 'Quitting now cancels it');
+    await ui.press('y');
+    expect(ui.store.getState().quitting).toBe(true);
+    // What runDashboard does once the app has exited.
+    const started = Date.now();
+    await ui.store.getState().stop();
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(await sleeping(s.devUrl)).toBe(0);
+    expect(await tables(s.devUrl)).toEqual(['a', 'b']);
+    const [row] = await query<{ status: string; error: { message: string; interrupted?: boolean } }>(s.devUrl, 'SELECT status, error FROM data_meta.deployments ORDER BY id DESC LIMIT 1');
+    expect(row!.status).toBe('failed');
+    expect(row!.error.message).toMatch(/^cancelled by the operator/);
+    expect(row!.error.interrupted).toBe(true);
+  });
 });
+
+/** Statements of the deploy still sleeping on the server. */
+const sleeping = async (url: string) =>
+  (await query<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'"))[0]!.n;
 
 describe('command palette', () => {
   it('completes commands and environments, and runs the same rollback as the command line', async () => {

@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { durationMs, failedAt } from '../../domain/deployment.js';
+import { durationMs, failedAt, failureAftermath } from '../../domain/deployment.js';
 import { formatDuration } from '../../domain/duration.js';
 import { describeEvent } from '../../engine/event-text.js';
 import { formatRisk } from '../../domain/risk.js';
@@ -70,8 +70,9 @@ function resultRows(modal: OperationModal, theme: Theme): Row[] {
   if (result.status === 'failed') {
     const error = result.error;
     return [
-      { text: `✗ ${result.kind} #${result.id} of ${modal.environment} failed${took === null ? '' : ` after ${formatDuration(took)}`}; the database is as it was before`, color: theme.danger, bold: true },
+      { text: `✗ ${result.kind} #${result.id} of ${modal.environment} failed${took === null ? '' : ` after ${formatDuration(took)}`}`, color: theme.danger, bold: true },
       { text: `  ${error?.migration ? `${error.migration}${failedAt(error)}: ` : ''}${error?.message ?? 'unknown error'}`, color: theme.danger },
+      { text: `  ${failureAftermath(result)}`, color: error?.committed?.length ? theme.warning : theme.muted },
     ];
   }
   return [
