@@ -76,10 +76,22 @@ const int8AsNumber = {
 };
 
 export class Database {
+  /** The server's transaction status from its last ReadyForQuery: I idle, T in a transaction block, E in a failed one. */
+  private status = 'I';
+
   private constructor(
     readonly client: pg.Client,
     readonly target: ConnectionTarget,
-  ) {}
+  ) {
+    (client as unknown as { connection: { on(event: 'readyForQuery', listener: (message: { status: string }) => void): void } }).connection.on('readyForQuery', (message) => {
+      this.status = message.status;
+    });
+  }
+
+  /** Outside any transaction block (a script's own BEGIN opens one). */
+  get idle(): boolean {
+    return this.status === 'I';
+  }
 
   /** Connects, or throws a ConnectionError naming the host, port, database and what to fix. */
   static async connect(target: ConnectionTarget): Promise<Database> {

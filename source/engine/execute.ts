@@ -36,7 +36,7 @@ class StatementFailure extends Error {
     /** The failing statement and its line. */
     readonly statement: { statement: SqlStatement; line: number },
     readonly pgError: PgError,
-    /** Statements of this step that ran and stayed (no-transaction scripts only). */
+    /** Statements of this step that ran and stayed (no-transaction scripts only; not those its own failed BEGIN block undid). */
     readonly completedStatements: number,
     /** The operator interrupted it (ExecutionPlan.signal). */
     readonly interrupted = false,
@@ -86,18 +86,26 @@ async function runScript(db: Database, step: Step, report: Reporter, signal: Abo
   const { script, statements } = step.script;
   report({ type: 'migration.started', version: migration.version, name: migration.name, file: script.file, statements: statements.length, direction: step.direction });
   const started = performance.now();
+  // Statements that ran and stay: in a no-transaction file, those completed outside a BEGIN ... COMMIT of its own.
+  let kept = 0;
   let completed = 0;
+  const fail = async (statement: SqlStatement, line: number, error: PgError, interrupted: boolean) => {
+    // A no-transaction file's own BEGIN left its block open (or failed): end it, undoing what ran inside.
+    if (script.noTransaction && !db.idle) await db.query('ROLLBACK');
+    return new StatementFailure(step, { statement, line }, error, kept, interrupted);
+  };
   for (const statement of statements) {
     // Interrupted between two statements: the next one never starts.
-    if (signal?.aborted) throw new StatementFailure(step, { statement, line: statement.line }, { message: 'not run', code: '57014' }, completed, true);
+    if (signal?.aborted) throw await fail(statement, statement.line, { message: 'not run', code: '57014' }, true);
     try {
       await db.query(statement.text);
     } catch (error) {
       const position = Number((error as PgError).position);
       const line = position > 0 ? statement.line + positionLine(statement.text, position) - 1 : statement.line;
-      throw new StatementFailure(step, { statement, line }, error as PgError, completed, Boolean(signal?.aborted));
+      throw await fail(statement, line, error as PgError, Boolean(signal?.aborted));
     }
     completed++;
+    if (db.idle) kept = completed;
   }
   const ms = performance.now() - started;
   report({ type: 'migration.finished', version: migration.version, name: migration.name, ms, direction: step.direction });

@@ -155,6 +155,26 @@ describe('deploy', () => {
     expect(applied.map((row) => row.version)).toEqual(['1']);
   });
 
+  it('a no-transaction file whose own BEGIN ... COMMIT fails: that block rolls back, what ran before it stays, and the failure is recorded', async () => {
+    const project = await makeProject({
+      url,
+      migrations: {
+        '1_a.sql': 'CREATE TABLE a (id int);\n',
+        '2_block.sql': '-- data:no-transaction\nCREATE TABLE before_block (id int);\nBEGIN;\nCREATE TABLE inside_block (id int);\nSELECT 1/0;\nCOMMIT;\n',
+      },
+    });
+    const result = await runCli(['deploy', 'dev', '--json'], { cwd: project.dir, env: project.vars });
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).not.toContain('unexpected error');
+    const { deployment } = JSON.parse(result.stdout);
+    expect(deployment.status).toBe('failed');
+    expect(deployment.error).toMatchObject({ migration: '2_block', statement: 4, committed: ['1'] });
+    expect(deployment.error.message).toBe('division by zero; statement 1 of this no-transaction file ran and was not undone');
+    expect(await publicTables(url)).toEqual(['a', 'before_block']);
+    const [row] = await query<{ status: string }>(url, 'SELECT status FROM data_meta.deployments');
+    expect(row!.status).toBe('failed');
+  });
+
   it('refuses transaction control inside a transactional migration before running anything', async () => {
     const project = await makeProject({ url, migrations: { '1_a.sql': 'CREATE TABLE a (id int);\n', '2_b.sql': 'BEGIN;\nCREATE TABLE b (id int);\nCOMMIT;\n' } });
     const result = await runCli(['deploy', 'dev'], { cwd: project.dir, env: project.vars });
