@@ -360,17 +360,33 @@ export function requireEnvironment(config: ProjectConfig, name: string): void {
   }
 }
 
+export const CONNECTION_URL_FIX = 'write postgres://user@host:5432/database (the password from your profile, PGPASSWORD or ~/.pgpass)';
+
+/**
+ * What is wrong with a connection URL, or null. Never quotes the URL: it may
+ * hold a password.
+ */
+export function connectionUrlProblem(url: string): string | null {
+  if (!/^postgres(ql)?:\/\//i.test(url)) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+    return `is not a postgres:// URL${scheme ? ` (it starts with ${scheme}:)` : ''}`;
+  }
+  try {
+    new URL(url);
+    return null;
+  } catch {
+    return 'is not a valid URL: check the port (a number from 1 to 65535), the host, and that special characters in the user or password are percent-encoded';
+  }
+}
+
 export function resolveEnvironment(config: ProjectConfig, name: string, vars: Record<string, string | undefined>): EnvironmentConfig {
   requireEnvironment(config, name);
   const merged: Partial<Record<EnvironmentKey, Located<unknown>>> = {};
   for (const environment of extendChain(config, name).reverse()) Object.assign(merged, environment.keys);
   const value = (key: EnvironmentKey) => (merged[key] ? expand(config, name, key, merged[key]!, vars) : undefined);
   const url = value('url') as string | undefined;
-  if (url && !/^postgres(ql)?:\/\//i.test(url)) {
-    // Only the scheme: the rest may hold a password.
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
-    throw configError(config.file, merged.url?.line, `environments.${name}.url is not a postgres:// URL${scheme ? ` (it starts with ${scheme}:)` : ''}`, 'write postgres://user@host:5432/database (the password from your profile, PGPASSWORD or ~/.pgpass)');
-  }
+  const problem = url ? connectionUrlProblem(url) : null;
+  if (problem) throw configError(config.file, merged.url?.line, `environments.${name}.url ${problem}`, CONNECTION_URL_FIX);
   const embedded = value('embedded') === true;
   if (url && embedded) {
     throw configError(config.file, merged.url?.line, `environments.${name} has both url and embedded: true`, 'keep one: a url for a server of yours, or embedded: true for the local one');

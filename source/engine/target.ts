@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Database, quoteIdentifier, type ConnectionTarget, type SslMode } from '../adapters/postgres.js';
 import type { ConnectionProfile } from '../adapters/user-settings.js';
-import { resolveEnvironment, type EnvironmentConfig } from '../domain/config.js';
+import { CONNECTION_URL_FIX, connectionUrlProblem, resolveEnvironment, type EnvironmentConfig } from '../domain/config.js';
 import { usageError } from '../domain/errors.js';
 import type { EngineContext } from './context.js';
 import type { Project } from './project.js';
@@ -60,7 +60,11 @@ async function profileTarget(project: Project, environment: EnvironmentConfig): 
  */
 export async function resolveTarget(project: Project, name: string, context: EngineContext): Promise<Target> {
   const environment = resolveEnvironment(project.config, name, context.vars);
-  if (context.urlOverride) return { environment, url: context.urlOverride, source: 'override' };
+  if (context.urlOverride) {
+    const problem = connectionUrlProblem(context.urlOverride);
+    if (problem) throw usageError(`the connection URL given with --url or DATABASE_URL ${problem}`, { fix: CONNECTION_URL_FIX });
+    return { environment, url: context.urlOverride, source: 'override' };
+  }
   if (environment.url) return { environment, url: environment.url, source: 'config' };
   const profile = await profileTarget(project, environment);
   if (profile) return profile;

@@ -154,4 +154,19 @@ describe('connection faults name the host and port, never the password', () => {
     const tables = await query<{ tablename: string }>(target.url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
     expect(tables.map((row) => row.tablename)).toEqual(['a', 'b']);
   });
+
+  it('a --url or DATABASE_URL that is not a postgres:// URL is a usage error (exit 2), without the password', async () => {
+    const project = await makeProject({ url: 'postgres://x:y@127.0.0.1:1/unused' });
+    for (const [args, env] of [
+      [['--url', 'postgres://u:s3cret@h:notaport/x', 'status', 'dev'], {}],
+      [['status', 'dev'], { DATABASE_URL: 'not a url' }],
+    ] as const) {
+      const result = await runCli([...args], { cwd: project.dir, env: { ...project.vars, ...env } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/the connection URL given with --url or DATABASE_URL is not a (valid|postgres:\/\/) URL/);
+      expect(result.stderr).not.toContain('s3cret');
+      expect(result.stderr).not.toContain('unexpected error');
+      noStack(result);
+    }
+  });
 });

@@ -604,6 +604,16 @@ describe('resolveEnvironment', () => {
     expect(resolveEnvironment(config, 'dev', { DEV_URL: 'postgresql://h/db' }).url).toBe('postgresql://h/db');
   });
 
+  it('rejects a postgres:// url that is not a URL (a bad port), at its line and without the password', () => {
+    const config = parse(yaml('environments:', '  dev:', '    url: ${DEV_URL}'));
+    const error = errorOf(() => resolveEnvironment(config, 'dev', { DEV_URL: 'postgres://root:s3cret@127.0.0.1:54x32/db' }));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(/^environments\.dev\.url is not a valid URL: check the port/);
+    expect(error.where).toBe(`${FILE}:3`);
+    expect(JSON.stringify(error)).not.toContain('s3cret');
+    expect(resolveEnvironment(config, 'dev', { DEV_URL: 'postgres:///db?host=/var/run/postgresql' }).url).toBe('postgres:///db?host=/var/run/postgresql');
+  });
+
   it.each(['${}', '${1ABC}', '${A-B}', '${ A }'])('rejects the invalid reference %s', (reference) => {
     const config = parse(yaml('environments:', '  dev:', `    url: "postgres://${reference}/db"`));
     const error = errorOf(() => resolveEnvironment(config, 'dev', {}));
