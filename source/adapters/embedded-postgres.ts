@@ -205,7 +205,8 @@ const starting = new Map<string, Promise<EmbeddedInstance>>();
  */
 export async function ensureEmbeddedServer(stateDir: string, options: EnsureOptions = {}): Promise<EmbeddedInstance> {
   const known = await readInstance(stateDir);
-  if (known && existsSync(join(known.dataDir, 'PG_VERSION')) && (await runningPid(known.dataDir))) return known;
+  // Running, and nobody is starting it: a server still starting has its postmaster.pid already, and the lock.
+  if (known && existsSync(join(known.dataDir, 'PG_VERSION')) && !existsSync(startLock(stateDir)) && (await runningPid(known.dataDir))) return known;
   let pending = starting.get(stateDir);
   if (!pending) {
     pending = withStartLock(stateDir, () => startServer(stateDir, options)).finally(() => starting.delete(stateDir));
@@ -218,9 +219,11 @@ const LOCK_WAIT_MS = 120_000;
 /** A lock folder without its pid file this long after it was made belongs to a process that died in between. */
 const LOCK_PID_GRACE_MS = 10_000;
 
+const startLock = (stateDir: string) => join(stateDir, 'start.lock');
+
 async function withStartLock<T>(stateDir: string, work: () => Promise<T>): Promise<T> {
   await mkdir(stateDir, { recursive: true });
-  const lock = join(stateDir, 'start.lock');
+  const lock = startLock(stateDir);
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
