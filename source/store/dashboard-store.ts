@@ -623,6 +623,8 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
         const modal = get().modal;
         if (modal?.kind === 'operation' && modal.phase === 'running') return;
         set({ modal: null, warnings: [] });
+        // Closed before it ran: the footer must not keep saying it is being prepared.
+        if (modal?.kind === 'operation' && modal.phase !== 'done') set({ statusLine: `${modal.action} of ${modal.environment}: cancelled, nothing ran` });
         if (performanceVisible(get())) void get().pollMetrics();
       },
 

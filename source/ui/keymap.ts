@@ -85,7 +85,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { id: 'mark', label: 'Space', description: 'mark a point; two marks show the change between them', scope: 'timeline', hint: true, matches: char(' '), run: (d) => d.toggleMark() },
   { id: 'clear-marks', label: 'Esc', description: 'clear the marks', scope: 'timeline', matches: (_, key) => key.escape, run: (d) => d.clearMarks() },
   { id: 'confirm', label: 'Enter', description: 'confirm (on a protected environment: after typing its name)', scope: 'modal', matches: (_, key) => key.return, run: (d) => (d.modal?.kind === 'palette' ? d.runPalette() : void d.confirmOperation()) },
-  { id: 'cancel', label: 'Esc', description: 'close / cancel (a running operation cannot be cancelled)', scope: 'modal', matches: (_, key) => key.escape, run: (d) => d.closeModal() },
+  { id: 'cancel', label: 'Esc', description: 'close / cancel (a running operation: q asks, then cancels it)', scope: 'modal', matches: (_, key) => key.escape, run: (d) => d.closeModal() },
   { id: 'dialog-quit', short: 'quit', label: 'q', description: 'quit (asks while an operation runs)', scope: 'modal', matches: char('q'), run: (d) => d.requestQuit() },
   { id: 'scroll', label: 'j/k ↓/↑', description: 'scroll help, details and achievements', scope: 'modal', matches: (input, key) => key.downArrow || key.upArrow || input === 'j' || input === 'k', run: (d, input, key) => d.scrollModal(key.downArrow || input === 'j' ? 1 : -1) },
 ];
@@ -96,7 +96,16 @@ export function keymapFor(readOnly: boolean): readonly KeyBinding[] {
 }
 
 /** Bindings that act in the current state, most specific scope first. */
+/** A one-line field has the keyboard (palette, history filter, a protected environment's name): letters go into it. */
+export function typing(state: DashboardState): boolean {
+  const modal = state.modal;
+  if (!modal) return state.filtering;
+  return modal.kind === 'palette' || (modal.kind === 'operation' && modal.phase === 'review' && modal.protected && !modal.blocked);
+}
+
 export function activeBindings(bindings: readonly KeyBinding[], state: DashboardState): KeyBinding[] {
+  // While typing, only Enter and Esc act; the footer shows just those.
+  if (typing(state)) return bindings.filter((binding) => binding.id === 'confirm' || binding.id === 'cancel');
   if (state.modal) return bindings.filter((binding) => binding.scope === 'modal');
   return [...bindings.filter((binding) => binding.scope === state.focused), ...bindings.filter((binding) => binding.scope === 'global')];
 }

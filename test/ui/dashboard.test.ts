@@ -350,6 +350,25 @@ describe('command palette', () => {
     expect(await tables(s.devUrl)).toEqual(['a', 'b']);
   });
 
+  it('while typing (palette, filter) the footer offers only Enter and Esc; a closed rollback preview says nothing ran', async () => {
+    const s = await setup({ deployed: 1 });
+    const ui = await open(s);
+    await ui.waitForFrame('#1');
+    const footer = (frame: string) => frame.split('\n').slice(-2)[0]!;
+    await ui.press(':');
+    const palette = await ui.waitForFrame(':▌');
+    expect(footer(palette)).toMatch(/^Enter confirm\s+Esc cancel\s*$/);
+    await ui.press('q');
+    expect(ui.store.getState().quitting).toBe(false);
+    await ui.press(KEYS.escape, '2', '/');
+    const filtering = await ui.waitForFrame('/▌');
+    expect(footer(filtering)).toMatch(/^Enter confirm\s+Esc cancel\s*$/);
+    await ui.press(KEYS.escape, 'r');
+    await ui.waitForFrame('undo deployment(s) #1 of dev');
+    await ui.press(KEYS.escape);
+    await ui.waitForFrame('rollback of dev: cancelled, nothing ran');
+  });
+
   it('names what is wrong: unknown command, unknown environment', async () => {
     const s = await setup({ deployed: 1 });
     const ui = await open(s);
