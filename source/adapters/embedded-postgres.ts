@@ -216,6 +216,7 @@ export async function ensureEmbeddedServer(stateDir: string, options: EnsureOpti
 }
 
 const LOCK_WAIT_MS = 120_000;
+const LOCK_STALE_MS = 10 * 60_000;
 /** A lock folder without its pid file this long after it was made belongs to a process that died in between. */
 const LOCK_PID_GRACE_MS = 10_000;
 
@@ -234,7 +235,8 @@ async function withStartLock<T>(stateDir: string, work: () => Promise<T>): Promi
     }
     const holder = await lockHolder(lock);
     if (holder === 'gone') {
-      await rm(lock, { recursive: true, force: true });
+      // Asked again just before: another waiter may have taken it over meanwhile.
+      if ((await lockHolder(lock)) === 'gone') await rm(lock, { recursive: true, force: true });
       continue;
     }
     if (Date.now() > deadline) {
@@ -256,8 +258,12 @@ async function withStartLock<T>(stateDir: string, work: () => Promise<T>): Promi
 /** The pid holding the lock, null while it is being taken, 'gone' when its process ended. */
 async function lockHolder(lock: string): Promise<number | null | 'gone'> {
   try {
+    // Older than any start (initdb and a 60 s pg_ctl wait): left by a process whose pid is in use again.
+    if (Date.now() - (await stat(lock)).mtimeMs > LOCK_STALE_MS) return 'gone';
     const pid = Number(await readFile(join(lock, 'pid'), 'utf8'));
     if (!Number.isInteger(pid) || pid <= 0) return null;
+    // This process's starts share one promise (`starting`), so a lock naming it is an earlier process's.
+    if (pid === process.pid) return 'gone';
     try {
       process.kill(pid, 0);
       return pid;

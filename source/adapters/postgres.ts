@@ -88,6 +88,14 @@ export class Database {
     });
   }
 
+  /** The server process of this connection, as the server names it (a pooler's BackendKeyData may not). */
+  private backendPid: number | undefined;
+
+  /** Asks the server once which process serves this connection, for cancelRunning. */
+  async rememberBackendPid(): Promise<void> {
+    this.backendPid ??= (await this.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  }
+
   /** Outside any transaction block (a script's own BEGIN opens one). */
   get idle(): boolean {
     return this.status === 'I';
@@ -121,7 +129,7 @@ export class Database {
    * connection it does nothing.
    */
   async cancelRunning(): Promise<void> {
-    const pid = (this.client as unknown as { processID?: number }).processID;
+    const pid = this.backendPid ?? (this.client as unknown as { processID?: number }).processID;
     if (!pid) return;
     const canceller = await Database.connect(this.target);
     try {
@@ -419,6 +427,7 @@ const LOCK_POLL_MS = 100;
 export async function waitForEnvironmentLock(db: Database, environment: string, waitMs: number, signal?: AbortSignal): Promise<boolean> {
   const deadline = performance.now() + waitMs;
   for (;;) {
+    if (signal?.aborted) return false;
     if (await tryEnvironmentLock(db, environment)) return true;
     const left = deadline - performance.now();
     if (left <= 0 || signal?.aborted) return false;

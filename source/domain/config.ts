@@ -371,12 +371,17 @@ export function connectionUrlProblem(url: string): string | null {
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
     return `is not a postgres:// URL${scheme ? ` (it starts with ${scheme}:)` : ''}`;
   }
-  try {
-    new URL(url);
-    return null;
-  } catch {
-    return 'is not a valid URL: check the port (a number from 1 to 65535), the host, and that special characters in the user or password are percent-encoded';
-  }
+  // No host before the path (postgres://user@/db?host=/socket) is fine, as for libpq and pg.
+  const parsable = (candidate: string) => {
+    try {
+      new URL(candidate);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (parsable(url) || (url.includes('@/') && parsable(url.replace('@/', '@x/')))) return null;
+  return 'is not a valid URL: check the port (a number from 1 to 65535), the host, and that special characters in the user or password are percent-encoded';
 }
 
 export function resolveEnvironment(config: ProjectConfig, name: string, vars: Record<string, string | undefined>): EnvironmentConfig {

@@ -22,6 +22,8 @@ export interface DeploymentError {
    * between steps, so without one this is absent: nothing changed.
    */
   committed?: string[];
+  /** Statements of the failing no-transaction file that ran before it failed, and stay. */
+  statementsKept?: number;
 }
 
 export interface DeploymentRisk {
@@ -96,12 +98,12 @@ export function failedAt(error: DeploymentError): string {
 /** What a failed deploy or rollback left behind: nothing, or the versions committed before the failure. */
 export function failureAftermath(deployment: Pick<Deployment, 'kind' | 'error'>): string {
   const committed = deployment.error?.committed ?? [];
+  const kept = deployment.error?.statementsKept ?? 0;
+  const partly = kept > 0 ? `; ${kept === 1 ? 'statement 1' : `statements 1-${kept}`} of ${deployment.error?.migration ?? 'the failing file'} ran and stay` : '';
   if (deployment.kind === 'rollback') {
-    return committed.length > 0
-      ? `committed before the failure and still reverted: ${committed.join(', ')}; the rest stays applied`
-      : 'nothing was reverted: the failing transaction was rolled back';
+    if (committed.length > 0) return `committed before the failure and still reverted: ${committed.join(', ')}; the rest stays applied${partly}`;
+    return kept > 0 ? `no migration was reverted whole${partly}` : 'nothing was reverted: the failing transaction was rolled back';
   }
-  return committed.length > 0
-    ? `committed before the failure and still applied: ${committed.join(', ')}`
-    : 'nothing was applied: the failing transaction was rolled back';
+  if (committed.length > 0) return `committed before the failure and still applied: ${committed.join(', ')}${partly}`;
+  return kept > 0 ? `no migration was applied whole${partly}` : 'nothing was applied: the failing transaction was rolled back';
 }

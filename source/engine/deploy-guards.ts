@@ -64,6 +64,8 @@ export function startDeadline(db: Database, totalMs: number): Deadline {
       await cancelling;
       if (result.ok) return result;
       const cancelled = result.error.code === '57014';
+      // The operator's interrupt is not the rule's doing.
+      if (!fired && result.error.interrupted) return result;
       if (!fired && !(cancelled && statementLimited)) return result;
       const what = fired ? `${formatDuration(limitMs)} per migration, ${formatDuration(totalMs)} in all` : `${formatDuration(limitMs)} per statement`;
       return {

@@ -47,6 +47,7 @@ export async function deploy(context: EngineContext, environment: string, option
     const isProtected = target.environment.protected;
     const safety = await assessSafety(context, db, project, plan, { overrides: options.overrides, riker: options.riker, protected: isProtected, operator });
     context.report({ type: 'safety.assessed', environment, risk: formatRisk(safety.risk), warnings: safety.stress.map((warning) => warning.message), overridden: safety.overridden });
+    throwIfCancelled(context, environment);
     if (options.riker) await confirmRikerMode(context, environment, options.iUnderstand);
     if (safety.blockers.length > 0) throw blockersError(environment, safety.blockers);
     if (!options.riker) await confirmStress(context, environment, safety.stress, options.yes);
@@ -82,6 +83,7 @@ export async function deploy(context: EngineContext, environment: string, option
       timeouts,
       report: context.report,
       signal: context.signal,
+      settleCancel: session.settleCancel,
       record: async (timings) => {
         const appliedAt = context.clock();
         await recordAppliedMigrations(

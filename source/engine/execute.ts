@@ -71,6 +71,7 @@ function describeFailure(failure: StatementFailure): DeploymentError {
     ...(pgError.detail ? { detail: pgError.detail } : {}),
     ...(hint ? { hint } : {}),
     ...(failure.interrupted ? { interrupted: true } : {}),
+    ...(step.script.script.noTransaction && ran > 0 ? { statementsKept: ran } : {}),
   };
 }
 
@@ -102,7 +103,8 @@ async function runScript(db: Database, step: Step, report: Reporter, signal: Abo
     } catch (error) {
       const position = Number((error as PgError).position);
       const line = position > 0 ? statement.line + positionLine(statement.text, position) - 1 : statement.line;
-      throw await fail(statement, line, error as PgError, Boolean(signal?.aborted));
+      // A real error that happens to arrive after the interrupt keeps its own words.
+      throw await fail(statement, line, error as PgError, Boolean(signal?.aborted) && (error as PgError).code === '57014');
     }
     completed++;
     if (db.idle) kept = completed;
@@ -128,6 +130,17 @@ export interface ExecutionPlan {
   finish: () => Promise<void>;
   /** The operator's interrupt: no statement starts once it is aborted (the running one is cancelled by the session). */
   signal?: AbortSignal;
+  /** Resolves once the interrupt's cancel (sent at most once) has reached the server. */
+  settleCancel?: () => Promise<void>;
+}
+
+/** A step stopped by the operator before its statements ran (or, `atEnd`, before its batch committed). */
+function cancelledBefore(step: Step, signal: AbortSignal | undefined, error: PgError, atEnd = false): StatementFailure | PgError {
+  if (!(signal?.aborted && error.code === '57014')) return error;
+  const statements = step.script.statements;
+  // A file of comments only has no statement to name.
+  const statement = (atEnd ? statements.at(-1) : statements[0]) ?? { index: 0, text: '', line: 1, start: 0, end: 0, ast: {} };
+  return new StatementFailure(step, { statement, line: statement.line }, atEnd ? error : { message: 'not run', code: '57014' }, 0, true);
 }
 
 /**
@@ -151,16 +164,29 @@ export async function executeSteps(db: Database, plan: ExecutionPlan): Promise<E
       const isLast = index === segments.length - 1;
       const timings: StepTiming[] = [];
       if (segment[0]?.script.script.noTransaction) {
-        await setTimeouts(db, plan.timeouts, 'session');
-        timings.push(await runScript(db, segment[0], plan.report, plan.signal));
-        await inTransaction(db, async () => {
-          await plan.record(timings);
-          if (isLast) await plan.finish();
+        const step = segment[0];
+        await setTimeouts(db, plan.timeouts, 'session').catch((error: PgError) => {
+          throw cancelledBefore(step, plan.signal, error);
+        });
+        timings.push(await runScript(db, step, plan.report, plan.signal));
+        // Its SQL has committed: its record must be written whatever happens now. An interrupt's one
+        // cancel may land on the first try; the second follows once that cancel has been handled.
+        const record = () =>
+          inTransaction(db, async () => {
+            await plan.record(timings);
+            if (isLast) await plan.finish();
+          });
+        await record().catch(async (error: PgError) => {
+          if (!(plan.signal?.aborted && error.code === '57014')) throw error;
+          await plan.settleCancel?.();
+          await record();
         });
       } else {
         await inTransaction(db, async () => {
           await setTimeouts(db, plan.timeouts, 'transaction');
           for (const step of segment) timings.push(await runScript(db, step, plan.report, plan.signal));
+          // Interrupted after the last statement: the batch is not committed yet, so it is not at all.
+          if (plan.signal?.aborted && segment.length > 0) throw cancelledBefore(segment.at(-1)!, plan.signal, { message: 'not committed', code: '57014' }, true);
           await plan.record(timings);
           if (isLast) await plan.finish();
         });
@@ -170,7 +196,7 @@ export async function executeSteps(db: Database, plan: ExecutionPlan): Promise<E
     return { ok: true, timings: done };
   } catch (error) {
     if (!(error instanceof StatementFailure)) {
-      // The operator's cancel landed on the bookkeeping of a step, not on its SQL: that transaction rolled back all the same.
+      // The operator's cancel landed on the bookkeeping of a transactional batch, not on its SQL: it rolled back with it.
       if (plan.signal?.aborted && (error as PgError).code === '57014') {
         const described = { message: 'cancelled by the operator (Ctrl-C, SIGTERM or quitting the dashboard) while recording its work, which rolled back with it', code: '57014', interrupted: true };
         plan.report({ type: 'step', message: described.message });

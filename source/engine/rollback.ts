@@ -145,6 +145,7 @@ export async function rollback(context: EngineContext, environment: string, opti
       const migration = byVersion.get(row.version)!;
       return { migration, script: parseScript(migration.down!, project.migrationsDir), direction: 'down' };
     });
+    throwIfCancelled(context, environment);
     await confirmProtected(session, context, `rollback of deployment(s) ${deploymentIds.map((id) => `#${id}`).join(', ')} (${steps.length} migration(s))`, options.yes);
     throwIfCancelled(context, environment);
 
@@ -166,6 +167,7 @@ export async function rollback(context: EngineContext, environment: string, opti
       timeouts: target.environment,
       report: context.report,
       signal: context.signal,
+      settleCancel: session.settleCancel,
       record: async (timings) => {
         await removeAppliedMigrations(db, timings.map(({ step }) => step.migration.version));
         await appendEvents(db, timings.map(({ step, ms }) => event('migration.reverted', { version: step.migration.version, name: step.migration.name, executionMs: Math.round(ms) })));

@@ -40,6 +40,8 @@ export interface EnvironmentSession {
    * for a cancel still on its way, so it cannot land on the bookkeeping after.
    */
   stopCancelling: () => Promise<void>;
+  /** Resolves once an interrupt's cancel (at most one) has reached the server. */
+  settleCancel: () => Promise<void>;
 }
 
 function describeHolder(holder: LockHolder | null, now: Date): string {
@@ -121,7 +123,12 @@ export async function withEnvironmentSession<T>(context: EngineContext, environm
   // The operator's interrupt cancels whatever statement runs now; the steps start no other.
   let cancelling: Promise<void> | null = null;
   const cancel = () => {
-    cancelling = db.cancelRunning().catch(() => undefined);
+    cancelling = db.cancelRunning().catch((error: Error) => {
+      context.report({ type: 'step', message: `could not cancel the running statement (${error.message}); it runs on until it ends or reaches statement_timeout` });
+    });
+  };
+  const settleCancel = async () => {
+    await cancelling;
   };
   const stopCancelling = async () => {
     context.signal?.removeEventListener('abort', cancel);
@@ -129,15 +136,22 @@ export async function withEnvironmentSession<T>(context: EngineContext, environm
   };
   context.signal?.addEventListener('abort', cancel, { once: true });
   try {
+    await db.rememberBackendPid();
     await ensureBookkeeping(db);
     await acquireLock(db, environment, target.environment.lockWaitMs, context);
-    const session: EnvironmentSession = { project, migrations, target, db, git, operator, stopCancelling };
+    const session: EnvironmentSession = { project, migrations, target, db, git, operator, stopCancelling, settleCancel };
     try {
       await repairInterrupted(session, context);
+      throwIfCancelled(context, environment);
       return await fn(session);
     } finally {
+      await settleCancel();
       await releaseEnvironmentLock(db, environment).catch(() => undefined);
     }
+  } catch (error) {
+    // Before the steps, the interrupt's cancel lands on a read (the plan, the checks, the lock): nothing ran.
+    if (context.signal?.aborted && (error as { code?: string }).code === '57014') throwIfCancelled(context, environment);
+    throw error;
   } finally {
     await stopCancelling();
     await db.close();

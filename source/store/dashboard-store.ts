@@ -236,13 +236,24 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
 
     const performanceVisible = (state: DashboardState) => state.modal === null && (state.layout === 'grid' || state.focused === 'performance');
 
-    const runOperation = (modal: OperationModal) => {
+    const runOperation = async (modal: OperationModal) => {
       const controller = new AbortController();
-      const running = performOperation(modal, controller.signal);
-      current = { controller, done: running };
-      return running.finally(() => {
+      const done = performOperation(modal, controller.signal);
+      current = { controller, done };
+      try {
+        await done;
+      } finally {
         current = null;
-      });
+      }
+      if (stopped) return;
+      await get().refresh();
+      // Achievements earned here are announced in the footer, once; a problem with them never shows as the operation's.
+      try {
+        const { announce } = await checkAchievements(readContext, { budgetMs: 3000 });
+        if (announce.length > 0 && !stopped) set({ statusLine: announce.map(announcementText).join('  ') });
+      } catch {
+        // The next `data achievements` or `a` evaluates again.
+      }
     };
 
     const performOperation = async (modal: OperationModal, signal: AbortSignal) => {
@@ -269,15 +280,6 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
       } finally {
         const operation = get().operation;
         if (operation) set({ operation: { ...operation, running: false } });
-      }
-      if (stopped) return;
-      await get().refresh();
-      // Achievements earned here are announced in the footer, once; a problem with them never shows as the operation's.
-      try {
-        const { announce } = await checkAchievements(readContext, { budgetMs: 3000 });
-        if (announce.length > 0 && !stopped) set({ statusLine: announce.map(announcementText).join('  ') });
-      } catch {
-        // The next `data achievements` or `a` evaluates again.
       }
     };
 
@@ -326,13 +328,12 @@ export function createDashboardStore(options: DashboardOptions): DashboardStore 
 
       async stop() {
         stopped = true;
+        // Quitting mid-operation: its running statement is cancelled, its transaction rolls back, and it is recorded.
+        const running = current;
+        running?.controller.abort();
         for (const timer of timers.splice(0)) clearInterval(timer);
         await closeMetrics();
-        // Quitting mid-operation: its running statement is cancelled, its transaction rolls back, and it is recorded.
-        if (current) {
-          current.controller.abort();
-          await current.done;
-        }
+        await running?.done;
       },
 
       async refresh() {

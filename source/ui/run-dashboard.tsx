@@ -60,8 +60,8 @@ export async function runDashboard(run: DashboardRun): Promise<void> {
 
   stdout.write(ENTER_ALTERNATE_SCREEN);
   process.on('exit', restore);
-  process.once('SIGTERM', onSignal);
-  process.once('SIGHUP', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   instance = render(

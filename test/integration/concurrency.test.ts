@@ -148,6 +148,8 @@ describe('Ctrl-C and SIGTERM during a deploy', () => {
           '2_slow.sql': '-- data:no-transaction\nCREATE TABLE slow (id int);\nSELECT pg_sleep(60);\n',
         },
       });
+      // A maximum_migration_duration well above the test: the operator's cancel must not be taken for the rule's.
+      if (signal === 'SIGINT') await project.write('.data-prime-directive.yml', 'rules:\n  maximum_migration_duration: 5m\n');
       const running = execa('node', [CLI, 'deploy', 'dev', '--json'], { cwd: project.dir, env: { ...project.vars, CI: 'true' }, reject: false });
       const sleeping = async () => (await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'`))[0]!.n;
       await waitFor(async () => (await sleeping()) > 0, 'the deploy to reach pg_sleep');
@@ -162,6 +164,8 @@ describe('Ctrl-C and SIGTERM during a deploy', () => {
       expect(deployment.status).toBe('failed');
       expect(deployment.error).toMatchObject({ interrupted: true, migration: '2_slow', statement: 2, committed: ['1'] });
       expect(deployment.error.message).toMatch(/^cancelled by the operator/);
+      expect(deployment.error.message).not.toContain('maximum_migration_duration');
+      expect(result.stderr).toContain('statement 1 of 2_slow ran and stay');
       // 1_a committed before the no-transaction file; its first statement ran and stays, as the failure says.
       expect(deployment.error.message).toContain('statement 1 of this no-transaction file ran');
       expect(await query(url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).toEqual([{ tablename: 'a' }, { tablename: 'slow' }]);

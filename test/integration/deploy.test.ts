@@ -1,5 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { Database } from '../../source/adapters/postgres.js';
+import { loadSqlParser } from '../../source/adapters/sql-parser.js';
 import { deploy } from '../../source/engine/deploy.js';
+import { executeSteps } from '../../source/engine/execute.js';
+import { parseScript } from '../../source/engine/plan.js';
+import { loadMigrations, loadProject } from '../../source/engine/project.js';
 import { databasesForFile, query } from '../helpers/database.js';
 import { contextFor, makeProject, runCli, scriptedInteraction, type TestProject } from '../helpers/project.js';
 
@@ -279,5 +284,46 @@ describe('deploy', () => {
     const second = await deploy(context, 'dev');
     expect(first.deployment?.gitTag).toBe('data/dev/stardate-2026.317.1542');
     expect(second.deployment?.gitTag).toBe('data/dev/stardate-2026.317.1542-2');
+  });
+});
+
+describe('executeSteps, with an interrupt injected into the bookkeeping', () => {
+  it('a no-transaction file that committed is recorded even when the cancel lands on its record: the record is tried again', async () => {
+    const { url } = await newDatabase();
+    const project = await makeProject({ url, migrations: { '1_nt.sql': '-- data:no-transaction\nCREATE TABLE kept (id int);\n' } });
+    const [migration] = await loadMigrations(await loadProject(contextFor(project)));
+    await loadSqlParser();
+    const db = await Database.connect({ url, environment: 'dev' });
+    try {
+      const controller = new AbortController();
+      let tries = 0;
+      let settled = 0;
+      const result = await executeSteps(db, {
+        steps: [{ migration: migration!, script: parseScript(migration!.up, 'migrations'), direction: 'up' }],
+        timeouts: { lockTimeoutMs: 0, statementTimeoutMs: 0 },
+        report: () => {},
+        signal: controller.signal,
+        settleCancel: async () => {
+          settled++;
+        },
+        // Failure injection: the operator's cancel arrives while the first record runs.
+        record: async () => {
+          tries++;
+          if (tries === 1) {
+            controller.abort();
+            throw Object.assign(new Error('canceling statement due to user request'), { code: '57014' });
+          }
+          await db.query('CREATE TABLE recorded (id int)');
+        },
+        finish: async () => {},
+      });
+      expect(result.ok).toBe(true);
+      expect(result.timings.map(({ step }) => step.migration.version)).toEqual(['1']);
+      expect(tries).toBe(2);
+      expect(settled).toBe(1);
+      expect(await publicTables(url)).toEqual(['kept', 'recorded']);
+    } finally {
+      await db.close();
+    }
   });
 });

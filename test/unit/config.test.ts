@@ -611,7 +611,9 @@ describe('resolveEnvironment', () => {
     expect(error.message).toMatch(/^environments\.dev\.url is not a valid URL: check the port/);
     expect(error.where).toBe(`${FILE}:3`);
     expect(JSON.stringify(error)).not.toContain('s3cret');
-    expect(resolveEnvironment(config, 'dev', { DEV_URL: 'postgres:///db?host=/var/run/postgresql' }).url).toBe('postgres:///db?host=/var/run/postgresql');
+    for (const socket of ['postgres:///db?host=/var/run/postgresql', 'postgresql://deploy@/app?host=/var/run/postgresql']) {
+      expect(resolveEnvironment(config, 'dev', { DEV_URL: socket }).url).toBe(socket);
+    }
   });
 
   it.each(['${}', '${1ABC}', '${A-B}', '${ A }'])('rejects the invalid reference %s', (reference) => {
