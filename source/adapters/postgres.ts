@@ -670,7 +670,6 @@ export async function removeAppliedMigrations(db: Database, versions: string[]):
   await db.query('DELETE FROM data_meta.migrations WHERE version = ANY ($1::text[])', [versions]);
 }
 
-/** Running rows of an environment whose process is gone (their backend no longer holds the lock). */
 /**
  * What a deployment committed before it stopped: the versions its
  * no-transaction files applied (a deploy) or reverted (a rollback), each
@@ -684,6 +683,7 @@ export async function committedVersions(db: Database, deployment: Pick<Deploymen
   return result.rows.map((row) => row.version);
 }
 
+/** Running rows of an environment whose process is gone (their backend no longer holds the lock). */
 export async function interruptedDeployments(db: Database, environment: string): Promise<Deployment[]> {
   const recent = await readDeployments(db, environment, { limit: 50 });
   return recent.filter((deployment) => deployment.interrupted);

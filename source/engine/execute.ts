@@ -45,6 +45,9 @@ class StatementFailure extends Error {
   }
 }
 
+/** How an operator's interrupt is named in a failure. */
+const CANCELLED = 'cancelled by the operator (Ctrl-C, SIGTERM or quitting the dashboard)';
+
 const HINTS: Record<string, string> = {
   '57014': 'the statement ran past statement_timeout; raise it for this environment, or make the migration cheaper',
   '55P03': 'a lock was not granted within lock_timeout; another session holds it. Retry when the table is quieter, or raise lock_timeout',
@@ -58,7 +61,7 @@ function describeFailure(failure: StatementFailure): DeploymentError {
     ? `; ${ran === 1 ? 'statement 1' : `statements 1-${ran}`} of this no-transaction file ran and ${ran === 1 ? 'was' : 'were'} not undone`
     : '';
   const text = statement.statement.text;
-  const message = failure.interrupted ? `cancelled by the operator (Ctrl-C, SIGTERM or quitting the dashboard): ${pgError.message}` : pgError.message;
+  const message = failure.interrupted ? `${CANCELLED}: ${pgError.message}` : pgError.message;
   const hint = failure.interrupted ? 'interrupted on purpose; run it again when ready' : (pgError.hint ?? (pgError.code ? HINTS[pgError.code] : undefined));
   return {
     message: `${message}${partial}`,
@@ -198,7 +201,7 @@ export async function executeSteps(db: Database, plan: ExecutionPlan): Promise<E
     if (!(error instanceof StatementFailure)) {
       // The operator's cancel landed on the bookkeeping of a transactional batch, not on its SQL: it rolled back with it.
       if (plan.signal?.aborted && (error as PgError).code === '57014') {
-        const described = { message: 'cancelled by the operator (Ctrl-C, SIGTERM or quitting the dashboard) while recording its work, which rolled back with it', code: '57014', interrupted: true };
+        const described = { message: `${CANCELLED} while recording its work, which rolled back with it`, code: '57014', interrupted: true };
         plan.report({ type: 'step', message: described.message });
         return { ok: false, timings: done, error: described };
       }

@@ -130,9 +130,9 @@ export async function withEnvironmentSession<T>(context: EngineContext, environm
   const settleCancel = async () => {
     await cancelling;
   };
-  const stopCancelling = async () => {
+  const stopCancelling = () => {
     context.signal?.removeEventListener('abort', cancel);
-    await cancelling;
+    return settleCancel();
   };
   context.signal?.addEventListener('abort', cancel, { once: true });
   try {

@@ -57,6 +57,14 @@ async function setup(options: { withoutDown?: string; deployed?: number } = {}):
 const open = (s: Setup, options: { columns?: number; rows?: number; readOnly?: boolean; environment?: string } = {}) =>
   renderDashboard({ context: contextFor(s.project), ...options });
 
+/** d on the selected environment, its plan of `pending` migrations, then Enter: the deploy runs. */
+async function deployByKeyboard(ui: Awaited<ReturnType<typeof open>>, pending: number) {
+  await ui.waitForFrame(new RegExp(`${pending} pending`));
+  await ui.press('d');
+  await ui.waitForFrame(`${pending} pending migration(s)`);
+  await ui.press(KEYS.enter);
+}
+
 const longestLine = (frame: string) => Math.max(...frame.split('\n').map((line) => [...line].length));
 
 describe('dashboard layout', () => {
@@ -236,10 +244,7 @@ describe('deploy by keyboard', () => {
     await s.project.write('migrations/4_d.sql', 'CREATE TABLE d (id int);\nINSERT INTO d VALUES (\'x\');\n');
     s.project.commit('add c, d');
     const ui = await open(s);
-    await ui.waitForFrame(/2 pending/);
-    await ui.press('d');
-    await ui.waitForFrame('2 pending migration(s)');
-    await ui.press(KEYS.enter);
+    await deployByKeyboard(ui, 2);
     const frame = await ui.waitForFrame('✗ deploy #2 of dev failed', 'nothing was applied: the failing transaction was rolled back');
     expect(frame).toContain('4_d, statement 2');
     expect(frame).toContain('invalid input syntax for type integer');
@@ -256,10 +261,7 @@ describe('deploy by keyboard', () => {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE a IN ACCESS EXCLUSIVE MODE');
       const ui = await open(s);
-      await ui.waitForFrame(/1 pending/);
-      await ui.press('d');
-      await ui.waitForFrame('1 pending migration(s)');
-      await ui.press(KEYS.enter);
+      await deployByKeyboard(ui, 1);
       await ui.waitForFrame('running:', 'applying 3_c');
       await ui.press('q');
       await ui.waitForFrame('deploy of dev is still running', '[y] quit anyway');
@@ -282,10 +284,7 @@ describe('deploy by keyboard', () => {
     await s.project.write('migrations/4_bad.sql', '-- data:no-transaction\nCREATE INDEX CONCURRENTLY c_bad ON c (nope);\n');
     s.project.commit('add c and a bad index');
     const ui = await open(s);
-    await ui.waitForFrame(/2 pending/);
-    await ui.press('d');
-    await ui.waitForFrame('2 pending migration(s)');
-    await ui.press(KEYS.enter);
+    await deployByKeyboard(ui, 2);
     const result = await ui.waitForFrame('✗ deploy #2 of dev failed', 'committed before the failure and still applied: 3');
     expect(result).not.toContain('nothing was applied');
     expect(await tables(s.devUrl)).toEqual(['a', 'b', 'c']);
@@ -303,10 +302,7 @@ describe('deploy by keyboard', () => {
     await s.project.write('migrations/3_c.sql', 'CREATE TABLE c (id int);\nSELECT pg_sleep(60);\n');
     s.project.commit('add c');
     const ui = await open(s);
-    await ui.waitForFrame(/1 pending/);
-    await ui.press('d');
-    await ui.waitForFrame('1 pending migration(s)');
-    await ui.press(KEYS.enter);
+    await deployByKeyboard(ui, 1);
     await ui.waitForFrame('running:', 'applying 3_c');
     await waitFor(async () => (await sleeping(s.devUrl)) > 0, 'pg_sleep on the server');
     await ui.press('q');
